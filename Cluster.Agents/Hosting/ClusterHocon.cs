@@ -1,0 +1,56 @@
+using Akka.Configuration;
+
+namespace Cluster.Agents.Hosting;
+
+/// <summary>
+/// The HOCON files of the <c>hocon/</c> folder, embedded in this assembly so that every program, test
+/// and benchmark runs on exactly the same settings.
+/// </summary>
+public static class ClusterHocon
+{
+    /// <summary>Gets the base settings every node uses: remoting, cluster, split brain resolver, pub-sub, serializers.</summary>
+    public static Config Base { get; } = Load("base.conf");
+
+    /// <summary>Gets the Lighthouse's settings over the base.</summary>
+    public static Config Lighthouse { get; } = Load("lighthouse.conf").WithFallback(Base);
+
+    /// <summary>Gets a host's settings over the base.</summary>
+    public static Config Host { get; } = Load("host.conf").WithFallback(Base);
+
+    /// <summary>Gets the demo agents of the embedded default.</summary>
+    public static Config Demo { get; } = Load("demo.conf");
+
+    /// <summary>Reads one of the embedded HOCON files.</summary>
+    /// <param name="fileName">The file's name in <c>hocon/</c>, e.g. <c>base.conf</c>.</param>
+    /// <returns>The parsed configuration.</returns>
+    /// <exception cref="FileNotFoundException">No such file is embedded.</exception>
+    public static Config Load(string fileName)
+    {
+        var assembly = typeof(ClusterHocon).Assembly;
+        using var stream = assembly.GetManifestResourceStream("hocon/" + fileName)
+            ?? throw new FileNotFoundException($"hocon/{fileName} is not embedded in {assembly.GetName().Name}.", fileName);
+        using var reader = new StreamReader(stream);
+        return ConfigurationFactory.ParseString(reader.ReadToEnd());
+    }
+
+    /// <summary>Reads a HOCON file from disk, naming the file in any error.</summary>
+    /// <param name="path">The file's path.</param>
+    /// <returns>The parsed configuration.</returns>
+    /// <exception cref="ClusterConfigurationException">The file is missing or is not valid HOCON.</exception>
+    public static Config LoadFile(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new ClusterConfigurationException("--config", path, "no such file.");
+        }
+
+        try
+        {
+            return ConfigurationFactory.ParseString(File.ReadAllText(path));
+        }
+        catch (Exception e) when (e is not ClusterConfigurationException)
+        {
+            throw new ClusterConfigurationException("--config", path, $"not valid HOCON: {e.Message}", e);
+        }
+    }
+}

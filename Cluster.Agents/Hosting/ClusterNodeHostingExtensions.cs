@@ -1,0 +1,66 @@
+using System.Collections.Immutable;
+using Akka.Cluster.Hosting;
+using Akka.Configuration;
+using Akka.Hosting;
+using Akka.Remote.Hosting;
+using Cluster.Agents.Operator;
+
+namespace Cluster.Agents.Hosting;
+
+/// <summary>Akka.Hosting extensions that make an actor system a node of the cluster.</summary>
+public static class ClusterNodeHostingExtensions
+{
+    /// <summary>
+    /// Configures the actor system as a cluster node: the HOCON of <c>hocon/</c>, the address and seeds of
+    /// <paramref name="node"/>, Akka's logs written by <see cref="NodeConsoleLogger"/>, and the operator endpoint.
+    /// </summary>
+    /// <param name="builder">The Akka.Hosting builder.</param>
+    /// <param name="node">Where the node lives and which seeds it joins.</param>
+    /// <param name="programConfig">The program's HOCON (e.g. <see cref="ClusterHocon.Host"/>), over the base.</param>
+    /// <param name="seedsItself">Whether the node joins itself when <paramref name="node"/> has no seeds.</param>
+    /// <returns>The builder.</returns>
+    public static AkkaConfigurationBuilder WithClusterNode(
+        this AkkaConfigurationBuilder builder,
+        NodeOptions node,
+        Config programConfig,
+        bool seedsItself = true)
+    {
+        var roles = programConfig.GetStringList("akka.cluster.roles")?.ToArray() ?? [];
+        builder
+            .AddHocon(programConfig, HoconAddMode.Append)
+            .ConfigureLoggers(loggers =>
+            {
+                loggers.ClearLoggers();
+                loggers.AddLogger<NodeConsoleLogger>();
+            })
+            .WithRemoting(new RemoteOptions { HostName = node.Ip, PublicHostName = node.Ip, Port = node.Port })
+            .WithClustering(new ClusterOptions
+            {
+                Roles = roles,
+                SeedNodes = [.. node.SeedAddresses.Select(address => address.ToString())],
+            })
+            .WithActors((system, _) =>
+            {
+                system.ActorOf(OperatorEndpoint.Props(TimeProvider.System), OperatorEndpoint.Name);
+                if (node.Seeds.IsEmpty && seedsItself)
+                {
+                    var cluster = Akka.Cluster.Cluster.Get(system);
+                    cluster.Join(cluster.SelfAddress);
+                }
+            });
+        return builder;
+    }
+
+    /// <summary>Spawns <paramref name="agents"/> under <c>/user</c>, each under its name.</summary>
+    /// <param name="builder">The Akka.Hosting builder.</param>
+    /// <param name="agents">The agents, already checked by <see cref="AgentConfiguration.Read"/>.</param>
+    /// <returns>The builder.</returns>
+    public static AkkaConfigurationBuilder WithAgents(this AkkaConfigurationBuilder builder, ImmutableArray<AgentSpec> agents) =>
+        builder.WithActors((system, _) =>
+        {
+            foreach (var agent in agents)
+            {
+                system.ActorOf(agent.Props, agent.Name);
+            }
+        });
+}

@@ -1,0 +1,103 @@
+using System.Net;
+using System.Net.Sockets;
+using Akka.Actor;
+using Akka.Configuration;
+using Cluster.Agents.Hosting;
+using Cluster.Contracts.Operator;
+
+namespace Cluster.Agents.Operator;
+
+/// <summary>
+/// The operator verbs' connection to a cluster: a remote-only actor system that asks a node's
+/// <see cref="OperatorEndpoint"/> and never joins the cluster.
+/// </summary>
+/// <remarks>
+/// Joining and leaving would add a member, wait for convergence twice and leave a trace in every node's
+/// membership; a ClusterClient would need a receptionist, which runs on pub-sub and so not on the
+/// Lighthouse. A plain remote ask to a well-known path does neither: when the verb exits, its
+/// association simply closes and no member is ever left unreachable.
+/// </remarks>
+public sealed class OperatorClient : IAsyncDisposable
+{
+    private readonly ActorSystem _system;
+    private readonly DnsEndPoint _seed;
+    private readonly string _group;
+
+    private OperatorClient(ActorSystem system, DnsEndPoint seed, string group)
+    {
+        _system = system;
+        _seed = seed;
+        _group = group;
+    }
+
+    /// <summary>Connects to the node at <paramref name="seed"/> in cluster <paramref name="group"/>.</summary>
+    /// <param name="seed">The node to ask, as its cluster address names it (the node's <c>CLUSTER_IP</c> and port).</param>
+    /// <param name="group">The cluster's name.</param>
+    /// <param name="timeout">How long to wait for the TCP connection.</param>
+    /// <param name="cancellationToken">Cancels the connection attempt.</param>
+    /// <returns>The connected client.</returns>
+    /// <exception cref="OperatorException">Nothing listens at <paramref name="seed"/>.</exception>
+    public static async Task<OperatorClient> ConnectAsync(DnsEndPoint seed, string group, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        var localIp = await ProbeAsync(seed, timeout, cancellationToken).ConfigureAwait(false);
+        var config = ConfigurationFactory.ParseString($$"""
+            akka.actor.provider = remote
+            akka.remote.dot-netty.tcp.hostname = "{{localIp}}"
+            akka.remote.dot-netty.tcp.port = 0
+            akka.loglevel = ERROR
+            akka.stdout-loglevel = ERROR
+            akka.log-dead-letters = off
+            """).WithFallback(ClusterHocon.Base);
+        var system = ActorSystem.Create("operator", config);
+        return new OperatorClient(system, seed, group);
+    }
+
+    /// <summary>Asks the node for the cluster's members.</summary>
+    /// <param name="timeout">How long to wait for the answer.</param>
+    /// <returns>The members as the node sees them.</returns>
+    /// <exception cref="OperatorException">The node did not answer in time.</exception>
+    public Task<MemberList> GetMembersAsync(TimeSpan timeout) => AskAsync<MemberList>(GetMembers.Instance, timeout);
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync() => await _system.Terminate().ConfigureAwait(false);
+
+    private async Task<T> AskAsync<T>(object message, TimeSpan timeout)
+    {
+        var path = $"akka.tcp://{_group}@{_seed.Host}:{_seed.Port}/user/{OperatorEndpoint.Name}";
+        try
+        {
+            return await _system.ActorSelection(path).Ask<T>(message, timeout).ConfigureAwait(false);
+        }
+        catch (AskTimeoutException e)
+        {
+            throw new OperatorException(
+                $"no answer from cluster '{_group}' at {_seed.Host}:{_seed.Port} within {timeout.TotalSeconds:0.#} s: " +
+                "is --group right, and is the address the one the node was started with (its CLUSTER_IP)?", e);
+        }
+    }
+
+    // A TCP connect tells at once whether anything listens, and which local address routes to the seed:
+    // the node must be able to answer us on that address.
+    private static async Task<string> ProbeAsync(DnsEndPoint seed, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        try
+        {
+            await socket.ConnectAsync(seed.Host, seed.Port, deadline.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new OperatorException($"cannot reach {seed.Host}:{seed.Port}: no connection within {timeout.TotalSeconds:0.#} s.", e);
+        }
+        catch (SocketException e)
+        {
+            throw new OperatorException($"cannot reach {seed.Host}:{seed.Port}: {e.Message}.", e);
+        }
+
+        var local = (IPEndPoint)socket.LocalEndPoint!;
+        var address = local.Address.IsIPv4MappedToIPv6 ? local.Address.MapToIPv4() : local.Address;
+        return address.ToString();
+    }
+}

@@ -1,0 +1,131 @@
+using System.CommandLine;
+using System.Globalization;
+using Akka.Configuration;
+using Cluster.Agents.Hosting;
+using Cluster.Agents.Operator;
+
+namespace Cluster.Host;
+
+/// <summary>The host program's command line: run a node (the default), or an operator verb.</summary>
+internal static class HostCommands
+{
+    private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan AnswerTimeout = TimeSpan.FromSeconds(5);
+
+    public static RootCommand Create(TextWriter output, TextWriter errors)
+    {
+        var node = new NodeCommandLine();
+        var config = new Option<string?>("--config")
+        {
+            Description = "A HOCON file layered over the host's settings, e.g. listing its agents under cluster-host.agents. Env: CLUSTER_CONFIG.",
+        };
+        var demo = new Option<bool>("--demo")
+        {
+            Description = "Also run the demo agents (the embedded default runs them unless --config is given).",
+        };
+        var verbose = new Option<bool>("--verbose")
+        {
+            Description = "Show Akka's own information messages, not just its warnings.",
+        };
+
+        var root = new RootCommand(
+            "A host node of the cluster. With no seeds it is the embedded default: it seeds itself and runs demo agents. " +
+            "With --seed (or CLUSTER_SEEDS) it joins that cluster and runs the agents its configuration lists.");
+        node.AddTo(root);
+        root.Add(config);
+        root.Add(demo);
+        root.Add(verbose);
+        root.SetAction((parse, cancellationToken) => RunNodeAsync(
+            node, parse.GetValue(config), parse.GetValue(demo), parse.GetValue(verbose), output, errors, parse, cancellationToken));
+
+        root.Add(CreateNodesCommand(output, errors));
+        return root;
+    }
+
+    private static async Task<int> RunNodeAsync(
+        NodeCommandLine nodeLine,
+        string? configPath,
+        bool demo,
+        bool verbose,
+        TextWriter output,
+        TextWriter errors,
+        ParseResult parse,
+        CancellationToken cancellationToken)
+    {
+        NodeOptions node;
+        Config programConfig;
+        System.Collections.Immutable.ImmutableArray<AgentSpec> agents;
+        try
+        {
+            node = nodeLine.Resolve(parse, hasSeeds => hasSeeds ? 0 : NodeOptions.DefaultSeedPort);
+            configPath ??= Environment.GetEnvironmentVariable("CLUSTER_CONFIG") is { Length: > 0 } fromEnvironment ? fromEnvironment : null;
+            var embedded = node.Seeds.IsEmpty;
+            programConfig = ClusterHocon.Host;
+            if (demo || (embedded && configPath is null))
+            {
+                programConfig = ClusterHocon.Demo.WithFallback(programConfig);
+            }
+
+            if (configPath is not null)
+            {
+                programConfig = ClusterHocon.LoadFile(configPath).WithFallback(programConfig);
+            }
+
+            agents = AgentConfiguration.Read(programConfig);
+        }
+        catch (ClusterConfigurationException e)
+        {
+            await errors.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
+            return 2;
+        }
+
+        var mode = node.Seeds.IsEmpty
+            ? "Host (embedded default: seeds itself)"
+            : $"Host (joining {string.Join(", ", node.Seeds.Select(seed => $"{seed.Host}:{seed.Port}"))})";
+        await output.WriteLineAsync(
+            $"{mode}, group '{node.Group}', agents: {(agents.IsEmpty ? "none" : string.Join(", ", agents.Select(a => a.Name)))}.").ConfigureAwait(false);
+        using var host = NodeRunner.Build(node, programConfig, agents, verbose);
+        return await NodeRunner.RunAsync(host, "Host", output, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static Command CreateNodesCommand(TextWriter output, TextWriter errors)
+    {
+        var node = new NodeCommandLine();
+        var nodes = new Command("nodes", "Lists the cluster's members as the seed node sees them: address, status, roles, up since.");
+        node.AddTo(nodes, withAddress: false);
+        nodes.SetAction(async (parse, cancellationToken) =>
+        {
+            try
+            {
+                var options = node.Resolve(parse, _ => 0);
+                if (options.Seeds.IsEmpty)
+                {
+                    await errors.WriteLineAsync("error: nodes needs --seed host:port (or CLUSTER_SEEDS): the node to ask.").ConfigureAwait(false);
+                    return 2;
+                }
+
+                await using var client = await OperatorClient.ConnectAsync(options.Seeds[0], options.Group, ConnectTimeout, cancellationToken).ConfigureAwait(false);
+                var list = await client.GetMembersAsync(AnswerTimeout).ConfigureAwait(false);
+                foreach (var member in list.Members)
+                {
+                    var since = member.UpSince is { } up ? up.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture) : "-";
+                    var status = member.Reachable ? member.Status : member.Status + " (unreachable)";
+                    await output.WriteLineAsync($"{member.Address,-40} {status,-20} {string.Join(",", member.Roles),-12} up since {since}").ConfigureAwait(false);
+                }
+
+                return 0;
+            }
+            catch (ClusterConfigurationException e)
+            {
+                await errors.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
+                return 2;
+            }
+            catch (OperatorException e)
+            {
+                await errors.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
+                return 1;
+            }
+        });
+        return nodes;
+    }
+}
