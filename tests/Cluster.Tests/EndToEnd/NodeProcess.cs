@@ -1,0 +1,219 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Reflection;
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace Cluster.Tests.EndToEnd;
+
+/// <summary>
+/// One of the built programs (Lighthouse or Cluster.Host) running as a real process. Each runs under
+/// <c>timeout</c>, so it ends by itself even if the test process dies; it is stopped by its PID on every
+/// path, and its output is kept for assertions and failure messages.
+/// </summary>
+public sealed partial class NodeProcess : IAsyncDisposable
+{
+    private static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(120);
+    private readonly Process _launcher;
+    private readonly ConcurrentQueue<string> _lines = new();
+    private readonly SemaphoreSlim _newLine = new(0);
+
+    private NodeProcess(string name, Process launcher)
+    {
+        Name = name;
+        _launcher = launcher;
+    }
+
+    /// <summary>Gets a readable name for messages, e.g. "host-a".</summary>
+    public string Name { get; }
+
+    /// <summary>Gets the PID of the program itself (the child of the <c>timeout</c> launcher).</summary>
+    public int ProgramPid { get; private set; }
+
+    /// <summary>Gets everything the program printed so far, standard output and error interleaved.</summary>
+    public string Output => string.Join(Environment.NewLine, _lines);
+
+    /// <summary>Gets the exit code once the process has exited.</summary>
+    public int ExitCode => _launcher.ExitCode;
+
+    /// <summary>Gets whether the process has exited.</summary>
+    public bool HasExited => _launcher.HasExited;
+
+    /// <summary>Gets the path of the built host program.</summary>
+    public static string HostDll => BuiltProgram("HostDll");
+
+    /// <summary>Gets the path of the built Lighthouse program.</summary>
+    public static string LighthouseDll => BuiltProgram("LighthouseDll");
+
+    /// <summary>Starts <paramref name="dll"/> with <paramref name="arguments"/>.</summary>
+    /// <param name="name">A readable name for messages.</param>
+    /// <param name="dll">The program's dll.</param>
+    /// <param name="arguments">Its arguments.</param>
+    /// <param name="environment">Environment variables to set (or, with a null value, to remove).</param>
+    /// <returns>The running process.</returns>
+    public static NodeProcess Start(string name, string dll, IEnumerable<string> arguments, IReadOnlyDictionary<string, string?>? environment = null)
+    {
+        var start = new ProcessStartInfo("timeout")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        // SIGKILL 5 s after the SIGTERM if the program ignores it.
+        foreach (var argument in (string[])["-k", "5", ((int)Lifetime.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture), "dotnet", dll, .. arguments])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        foreach (var variable in new[] { "CLUSTER_GROUP", "CLUSTER_IP", "CLUSTER_PORT", "CLUSTER_SEEDS", "CLUSTER_CONFIG" })
+        {
+            start.Environment.Remove(variable);
+        }
+
+        foreach (var (key, value) in environment ?? new Dictionary<string, string?>())
+        {
+            start.Environment[key] = value;
+        }
+
+        var launcher = new Process { StartInfo = start, EnableRaisingEvents = true };
+        var node = new NodeProcess(name, launcher);
+        launcher.OutputDataReceived += (_, e) => node.Append(e.Data);
+        launcher.ErrorDataReceived += (_, e) => node.Append(e.Data);
+        launcher.Start();
+        launcher.BeginOutputReadLine();
+        launcher.BeginErrorReadLine();
+        node.ProgramPid = FindChild(launcher.Id);
+        return node;
+    }
+
+    /// <summary>Runs a program to its end and returns its exit code and output.</summary>
+    /// <param name="dll">The program's dll.</param>
+    /// <param name="arguments">Its arguments.</param>
+    /// <param name="timeout">How long it may run before it is killed and the test fails.</param>
+    /// <returns>The exit code and everything it printed.</returns>
+    public static async Task<(int ExitCode, string Output)> RunAsync(string dll, IEnumerable<string> arguments, TimeSpan timeout)
+    {
+        await using var process = Start(Path.GetFileNameWithoutExtension(dll), dll, arguments);
+        await process.WaitForExitAsync(timeout);
+        return (process.ExitCode, process.Output);
+    }
+
+    /// <summary>Waits until the program prints a line containing <paramref name="text"/>.</summary>
+    /// <param name="text">The text to wait for.</param>
+    /// <param name="timeout">How long to wait before failing with the output so far.</param>
+    /// <returns>The line.</returns>
+    public async Task<string> WaitForLineAsync(string text, TimeSpan timeout)
+    {
+        using var deadline = new CancellationTokenSource(timeout);
+        while (true)
+        {
+            var line = _lines.FirstOrDefault(l => l.Contains(text, StringComparison.Ordinal));
+            if (line is not null)
+            {
+                return line;
+            }
+
+            if (HasExited)
+            {
+                throw new InvalidOperationException($"{Name} exited with code {ExitCode} before printing '{text}'. Output:\n{Output}");
+            }
+
+            try
+            {
+                await _newLine.WaitAsync(TimeSpan.FromMilliseconds(500), deadline.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException($"{Name} did not print '{text}' within {timeout.TotalSeconds} s. Output:\n{Output}");
+            }
+        }
+    }
+
+    /// <summary>Waits for the process to exit by itself.</summary>
+    /// <param name="timeout">How long to wait before killing it and failing.</param>
+    /// <returns>A task that completes when it has exited.</returns>
+    public async Task WaitForExitAsync(TimeSpan timeout)
+    {
+        using var deadline = new CancellationTokenSource(timeout);
+        try
+        {
+            await _launcher.WaitForExitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            await DisposeAsync();
+            throw new TimeoutException($"{Name} did not exit within {timeout.TotalSeconds} s. Output:\n{Output}");
+        }
+
+        // The redirected streams may still hold the last lines.
+        _launcher.WaitForExit();
+    }
+
+    /// <summary>Sends SIGKILL to the program: it dies at once, without leaving the cluster.</summary>
+    public void Kill() => Signal(ProgramPid, 9);
+
+    /// <summary>Sends SIGTERM to the program: it leaves the cluster gracefully and exits.</summary>
+    public void Terminate() => Signal(ProgramPid, 15);
+
+    /// <summary>Kills the program and its launcher by PID if they are still running.</summary>
+    /// <returns>A task that completes when the launcher has exited.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        if (!_launcher.HasExited)
+        {
+            Signal(ProgramPid, 9);
+            Signal(_launcher.Id, 9);
+            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            await _launcher.WaitForExitAsync(deadline.Token);
+        }
+
+        _launcher.Dispose();
+        _newLine.Dispose();
+    }
+
+    private void Append(string? line)
+    {
+        if (line is not null)
+        {
+            _lines.Enqueue(line);
+            _newLine.Release();
+        }
+    }
+
+    private static int FindChild(int parentPid)
+    {
+        // timeout forks the program at once; its PID appears in /proc shortly after.
+        var children = $"/proc/{parentPid}/task/{parentPid}/children";
+        var spin = Stopwatch.StartNew();
+        while (spin.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            if (File.Exists(children) && File.ReadAllText(children).Split(' ', StringSplitOptions.RemoveEmptyEntries) is [var first, ..])
+            {
+                return int.Parse(first, System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            Thread.Yield();
+        }
+
+        Signal(parentPid, 9);
+        throw new InvalidOperationException($"the program launched by timeout (PID {parentPid}) did not appear within 10 s.");
+    }
+
+    private static void Signal(int pid, int signal)
+    {
+        if (pid > 0)
+        {
+            _ = SendSignal(pid, signal);
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int SendSignal(int pid, int signal);
+
+    private static string BuiltProgram(string key)
+    {
+        var path = typeof(NodeProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value!;
+        return File.Exists(path) ? Path.GetFullPath(path) : throw new FileNotFoundException($"{key}: build the solution first; {path} is missing.", path);
+    }
+}

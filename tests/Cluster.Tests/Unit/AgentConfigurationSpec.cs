@@ -1,0 +1,177 @@
+using Akka.Actor;
+using Akka.Configuration;
+using Cluster.Agents.Demo;
+using Cluster.Agents.Hosting;
+using Xunit;
+
+namespace Cluster.Tests.Unit;
+
+public enum DriveMode
+{
+    Manual,
+    Autonomous,
+}
+
+public sealed record DriveSettings
+{
+    public required string Port { get; init; }
+
+    public double MaxSpeed { get; init; } = 1.0;
+
+    public TimeSpan Period { get; init; } = TimeSpan.FromSeconds(1);
+
+    public bool Enabled { get; init; } = true;
+
+    public int Retries { get; init; }
+
+    public DriveMode Mode { get; init; }
+}
+
+public sealed class ConfiguredDrive(DriveSettings settings) : ReceiveActor
+{
+    public DriveSettings Settings { get; } = settings;
+}
+
+public sealed class NoSettingsAgent : ReceiveActor;
+
+public abstract class AbstractAgent : ReceiveActor;
+
+public sealed class AgentConfigurationSpec
+{
+    private static Config Agents(string hocon) => ConfigurationFactory.ParseString($"cluster-host.agents {{ {hocon} }}");
+
+    private static ClusterConfigurationException Refused(string hocon) =>
+        Assert.Throws<ClusterConfigurationException>(() => AgentConfiguration.Read(Agents(hocon)));
+
+    [Fact]
+    public void The_demo_configuration_lists_the_heartbeat_and_membership_agents()
+    {
+        var agents = AgentConfiguration.Read(ClusterHocon.Demo);
+
+        Assert.Equal(["heartbeat", "membership"], agents.Select(a => a.Name));
+        Assert.Equal(typeof(HeartbeatAgent), agents[0].ActorType);
+        Assert.Equal(TimeSpan.FromSeconds(1), Assert.IsType<HeartbeatSettings>(agents[0].Settings).Interval);
+        Assert.Null(agents[1].Settings);
+    }
+
+    [Fact]
+    public void A_configuration_without_agents_lists_none() =>
+        Assert.Empty(AgentConfiguration.Read(ClusterHocon.Host));
+
+    [Fact]
+    public void Settings_are_bound_from_kebab_case_keys_with_their_types()
+    {
+        var agents = AgentConfiguration.Read(Agents("""
+            drive {
+              type = "Cluster.Tests.Unit.ConfiguredDrive, Cluster.Tests"
+              settings { port = "/dev/ttyUSB0", max-speed = 2.5, period = "100 ms", enabled = off, retries = 3, mode = autonomous }
+            }
+            """));
+
+        var settings = Assert.IsType<DriveSettings>(Assert.Single(agents).Settings);
+        Assert.Equal(new DriveSettings
+        {
+            Port = "/dev/ttyUSB0",
+            MaxSpeed = 2.5,
+            Period = TimeSpan.FromMilliseconds(100),
+            Enabled = false,
+            Retries = 3,
+            Mode = DriveMode.Autonomous,
+        }, settings);
+    }
+
+    [Fact]
+    public void Unset_optional_settings_keep_their_defaults()
+    {
+        var agents = AgentConfiguration.Read(Agents("""drive { type = "Cluster.Tests.Unit.ConfiguredDrive, Cluster.Tests", settings { port = "x" } }"""));
+
+        var settings = Assert.IsType<DriveSettings>(agents[0].Settings);
+        Assert.Equal(1.0, settings.MaxSpeed);
+        Assert.Equal(TimeSpan.FromSeconds(1), settings.Period);
+    }
+
+    [Fact]
+    public void A_type_name_without_its_assembly_is_found_among_loaded_assemblies()
+    {
+        var agents = AgentConfiguration.Read(Agents("""beat { type = "Cluster.Agents.Demo.MembershipLogger" }"""));
+
+        Assert.Equal(typeof(MembershipLogger), agents[0].ActorType);
+    }
+
+    [Fact]
+    public void An_unknown_type_is_refused_naming_the_key_and_the_type()
+    {
+        var error = Refused("""drive { type = "MyRobot.NoSuchAgent, MyRobot" }""");
+
+        Assert.Equal("cluster-host.agents.drive.type", error.Key);
+        Assert.Equal("MyRobot.NoSuchAgent, MyRobot", error.Value);
+        Assert.Contains("cluster-host.agents.drive.type", error.Message, StringComparison.Ordinal);
+        Assert.Contains("MyRobot.NoSuchAgent, MyRobot", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("System.String", "not an actor type")]
+    [InlineData("Cluster.Tests.Unit.AbstractAgent, Cluster.Tests", "not an actor type")]
+    public void A_type_that_is_not_a_concrete_actor_is_refused(string type, string problem)
+    {
+        var error = Refused($$"""x { type = "{{type}}" }""");
+
+        Assert.Equal("cluster-host.agents.x.type", error.Key);
+        Assert.Contains(problem, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_missing_type_is_refused_naming_the_key() =>
+        Assert.Equal("cluster-host.agents.drive.type", Refused("drive { settings { port = x } }").Key);
+
+    [Fact]
+    public void A_missing_required_setting_is_refused_naming_the_key()
+    {
+        var error = Refused("""drive { type = "Cluster.Tests.Unit.ConfiguredDrive, Cluster.Tests", settings { max-speed = 1 } }""");
+
+        Assert.Equal("cluster-host.agents.drive.settings.port", error.Key);
+        Assert.Contains("required", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("max-speed", "fast", "Double")]
+    [InlineData("period", "1 ps", "duration")]
+    [InlineData("enabled", "maybe", "boolean")]
+    [InlineData("retries", "1.5", "Int32")]
+    [InlineData("mode", "warp", "Manual, Autonomous")]
+    public void A_bad_value_is_refused_naming_the_key_and_the_value(string key, string value, string expected)
+    {
+        var error = Refused($$"""drive { type = "Cluster.Tests.Unit.ConfiguredDrive, Cluster.Tests", settings { port = x, {{key}} = "{{value}}" } }""");
+
+        Assert.Equal($"cluster-host.agents.drive.settings.{key}", error.Key);
+        Assert.Equal(value, error.Value);
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_unknown_setting_is_refused_listing_the_known_ones()
+    {
+        var error = Refused("""drive { type = "Cluster.Tests.Unit.ConfiguredDrive, Cluster.Tests", settings { port = x, max-sped = 2 } }""");
+
+        Assert.Equal("cluster-host.agents.drive.settings.max-sped", error.Key);
+        Assert.Contains("max-speed", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Settings_for_a_type_that_takes_none_are_refused() =>
+        Assert.Equal(
+            "cluster-host.agents.quiet.settings",
+            Refused("""quiet { type = "Cluster.Tests.Unit.NoSettingsAgent, Cluster.Tests", settings { a = 1 } }""").Key);
+
+    [Fact]
+    public void An_unknown_key_in_an_entry_is_refused() =>
+        Assert.Equal(
+            "cluster-host.agents.quiet.tpye",
+            Refused("""quiet { tpye = "Cluster.Tests.Unit.NoSettingsAgent, Cluster.Tests" }""").Key);
+
+    [Fact]
+    public void An_invalid_actor_name_is_refused() =>
+        Assert.Equal(
+            "cluster-host.agents.bad name",
+            Refused("""  "bad name" { type = "Cluster.Tests.Unit.NoSettingsAgent, Cluster.Tests" }""").Key);
+}
