@@ -13,8 +13,9 @@ namespace Cluster.Contracts.Serialization;
 /// The base HOCON binds it to <see cref="IClusterMessage"/> only, never to <see cref="object"/>, so
 /// Akka's own system messages keep their own serializers. Hyperion writes the CLR type of each object
 /// into the stream, so a message's payload may be any type, including records, immutable collections,
-/// nested objects and exceptions. Types that Hyperion deems unsafe to instantiate from the wire
-/// (process starters, file system objects and the like) are refused when read.
+/// nested objects and exceptions. The types of <see cref="DisallowedTypes"/> (delegates, streams, files,
+/// processes and the like) are refused when written and when read, and so is every type Hyperion deems
+/// unsafe to instantiate from the wire.
 /// </remarks>
 public sealed class HyperionSerializer : AkkaSerializer
 {
@@ -45,6 +46,7 @@ public sealed class HyperionSerializer : AkkaSerializer
             .WithVersionTolerance(false)
             .WithPreserveObjectReferences(true)
             .WithSurrogates([actorRefSurrogate])
+            .WithSerializerFactory([new DisallowedTypes()])
             .WithDisallowUnsafeType(true)
             // Contracts built on .NET Framework name mscorlib; on .NET they live in System.Private.CoreLib.
             .WithPackageNameOverrides([name => name.Replace("mscorlib,", "System.Private.CoreLib,", StringComparison.Ordinal)]);

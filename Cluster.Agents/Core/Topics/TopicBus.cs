@@ -1,0 +1,133 @@
+using Akka.Actor;
+using Akka.Cluster.Tools.PublishSubscribe;
+using Akka.Configuration;
+using Cluster.Contracts.Topics;
+using AkkaSerializer = Akka.Serialization.Serializer;
+
+namespace Cluster.Agents.Core.Topics;
+
+/// <summary>
+/// The node's topic bus: publish a payload on a topic from any node; subscribe an actor with an exact
+/// topic name or a glob pattern. DistributedPubSub is the only transport.
+/// </summary>
+/// <remarks>
+/// <para>Every matching subscription on every node gets each message once, as a <see cref="TopicMessage"/>.
+/// An actor subscribed with two patterns that both match (say <c>drive/odometry</c> and <c>drive/*</c>)
+/// gets the message twice, once per subscription; <see cref="TopicMessage.Subscription"/> tells them apart.</para>
+/// <para>Messages from one publisher on one topic reach each subscription in publish order.</para>
+/// <para><see cref="SubscribeAsync"/> completes once every host node of the cluster has shown that its
+/// publishes reach the new subscription, so a publish made anywhere after it returns is delivered; it
+/// waits at most <c>cluster-node.topics.subscribe-timeout</c> (3 s).</para>
+/// <para>The payload is serialized once at the publisher, so a payload too large for a remote frame is
+/// refused there with <see cref="PayloadTooLargeException"/>.</para>
+/// </remarks>
+public sealed class TopicBus : IExtension
+{
+    private readonly ActorSystem _system;
+    private readonly IActorRef _mediator;
+    private readonly IActorRef _actor;
+    private readonly AkkaSerializer _serializer;
+    private readonly string _nodeName;
+    private readonly Func<DateTimeOffset> _utcNow;
+    private RouteTable _routes;
+    private long _nextId;
+
+    internal TopicBus(ExtendedActorSystem system)
+    {
+        system.Settings.InjectTopLevelFallback(DefaultConfig());
+        _system = system;
+        Settings = TopicSettings.Create(system.Settings.Config);
+        _mediator = DistributedPubSub.Get(system).Mediator;
+        _serializer = system.Serialization.FindSerializerForType(typeof(TopicEnvelope));
+        _nodeName = Akka.Cluster.Cluster.Get(system).SelfAddress.ToString();
+        _utcNow = () => TimeProvider.System.GetUtcNow();
+        _routes = RouteTable.Create([], Settings.RouteCacheSize);
+        _actor = system.SystemActorOf(TopicBusActor.Props(this, _mediator, _serializer, Settings), "topic-bus");
+    }
+
+    /// <summary>Gets the bus's settings.</summary>
+    public TopicSettings Settings { get; }
+
+    /// <summary>Gets the glob patterns this node currently knows to be subscribed somewhere in the cluster.</summary>
+    public IReadOnlySet<string> KnownPatterns => Volatile.Read(ref _routes).Patterns;
+
+    /// <summary>Gets the topic bus of <paramref name="system"/>, starting it if needed.</summary>
+    /// <param name="system">The actor system; it must be a cluster node.</param>
+    /// <returns>The bus.</returns>
+    public static TopicBus Get(ActorSystem system) => system.WithExtension<TopicBus, Provider>();
+
+    /// <summary>The HOCON defaults of the topic bus (<c>cluster-node.topics</c>).</summary>
+    /// <returns>The defaults.</returns>
+    public static Config DefaultConfig()
+    {
+        using var stream = typeof(TopicBus).Assembly.GetManifestResourceStream("Cluster.Agents.Core.Topics.topics.conf")!;
+        using var reader = new StreamReader(stream);
+        return ConfigurationFactory.ParseString(reader.ReadToEnd());
+    }
+
+    /// <summary>Publishes <paramref name="payload"/> on <paramref name="topic"/> to every matching subscription in the cluster.</summary>
+    /// <param name="topic">The topic, a plain name such as <c>drive/odometry</c>.</param>
+    /// <param name="payload">The payload; any type the cluster's serializer can carry.</param>
+    /// <param name="sender">Who publishes: a device name; by default this node's address.</param>
+    /// <exception cref="ArgumentException">The topic is empty or has wildcards, or the payload cannot be serialized.</exception>
+    /// <exception cref="PayloadTooLargeException">The serialized payload is too large to cross nodes.</exception>
+    public void Publish(string topic, object payload, string? sender = null)
+    {
+        TopicPattern.ValidateTopic(topic);
+        ArgumentNullException.ThrowIfNull(payload);
+        byte[] bytes;
+        try
+        {
+            bytes = _serializer.ToBinary(payload);
+        }
+        catch (Exception e)
+        {
+            throw new ArgumentException($"The payload of type {payload.GetType().FullName} on topic '{topic}' cannot be serialized: {e.Message}", nameof(payload), e);
+        }
+
+        if (bytes.Length > Settings.MaxPayloadBytes)
+        {
+            throw new PayloadTooLargeException(topic, bytes.Length, Settings.MaxPayloadBytes, Settings.FrameSize);
+        }
+
+        var publishedAt = _utcNow();
+        sender ??= _nodeName;
+        foreach (var route in Volatile.Read(ref _routes).RoutesFor(topic))
+        {
+            _mediator.Tell(new Publish(route, new TopicEnvelope(topic, route, sender, publishedAt, bytes) { LocalPayload = payload }));
+        }
+    }
+
+    /// <summary>
+    /// Subscribes <paramref name="subscriber"/> to every topic that matches <paramref name="pattern"/>; it
+    /// receives <see cref="TopicMessage"/>s. Completes once every host node's publishes reach it (or after
+    /// the subscribe timeout). The subscription ends when disposed or when the subscriber stops.
+    /// </summary>
+    /// <param name="pattern">An exact topic name or a glob (see <see cref="TopicPattern"/>).</param>
+    /// <param name="subscriber">The actor to deliver to.</param>
+    /// <param name="cancellationToken">Stops waiting for the confirmation; the subscription stays.</param>
+    /// <returns>The subscription.</returns>
+    /// <exception cref="ArgumentException">The pattern is empty or malformed.</exception>
+    public async Task<TopicSubscription> SubscribeAsync(string pattern, IActorRef subscriber, CancellationToken cancellationToken = default)
+    {
+        var parsed = TopicPattern.Parse(pattern);
+        ArgumentNullException.ThrowIfNull(subscriber);
+        var subscription = new TopicSubscription(this, Interlocked.Increment(ref _nextId), parsed, subscriber);
+        var timeout = Settings.SubscribeTimeout + TimeSpan.FromSeconds(5);
+        await _actor.Ask<TopicBusActor.Subscribed>(new TopicBusActor.Subscribe(subscription), timeout, cancellationToken).ConfigureAwait(false);
+        return subscription;
+    }
+
+    internal Task UnsubscribeAsync(TopicSubscription subscription) =>
+        _actor.Ask<TopicBusActor.Unsubscribed>(new TopicBusActor.Unsubscribe(subscription), TimeSpan.FromSeconds(10));
+
+    internal void UpdateRoutes(IEnumerable<string> patterns) =>
+        Volatile.Write(ref _routes, RouteTable.Create(patterns, Settings.RouteCacheSize));
+
+    /// <summary>Creates the <see cref="TopicBus"/> extension; list it in <c>akka.extensions</c> to start the bus with the node.</summary>
+    public sealed class Provider : ExtensionIdProvider<TopicBus>
+    {
+        /// <inheritdoc />
+        public override TopicBus CreateExtension(ExtendedActorSystem system) => new(system);
+    }
+}

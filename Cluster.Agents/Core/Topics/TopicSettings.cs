@@ -1,0 +1,54 @@
+using Akka.Configuration;
+
+namespace Cluster.Agents.Core.Topics;
+
+/// <summary>The topic bus's settings, from <c>cluster-node.topics</c>.</summary>
+public sealed record TopicSettings
+{
+    /// <summary>Gets how long a subscription waits at most for every node to confirm it.</summary>
+    /// <value>The default is 3 s.</value>
+    public TimeSpan SubscribeTimeout { get; init; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>Gets how often a node re-publishes a probe until the subscribing node has seen it.</summary>
+    /// <value>The default is 10 ms.</value>
+    public TimeSpan ProbeInterval { get; init; } = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>Gets how often the glob patterns known cluster-wide are re-read.</summary>
+    /// <value>The default is 100 ms.</value>
+    public TimeSpan PatternRefreshInterval { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Gets how many topic names the route cache holds before it starts over.</summary>
+    /// <value>The default is 10,000.</value>
+    public int RouteCacheSize { get; init; } = 10_000;
+
+    /// <summary>Gets the largest serialized payload that crosses nodes, from the remote frame size less room for the envelope.</summary>
+    public long MaxPayloadBytes { get; init; } = 4 * 1024 * 1024 - EnvelopeAllowance;
+
+    /// <summary>Gets the remote frame size the payload limit derives from.</summary>
+    public long FrameSize { get; init; } = 4 * 1024 * 1024;
+
+    internal const int EnvelopeAllowance = 4096;
+
+    /// <summary>Reads the settings, naming the key of any bad value.</summary>
+    /// <param name="config">The actor system's configuration.</param>
+    /// <returns>The settings.</returns>
+    public static TopicSettings Create(Config config)
+    {
+        var section = config.GetConfig("cluster-node.topics");
+        var frame = config.GetByteSize("akka.remote.dot-netty.tcp.maximum-frame-size") ?? 128_000;
+        return new TopicSettings
+        {
+            SubscribeTimeout = Positive(section.GetTimeSpan("subscribe-timeout"), "subscribe-timeout"),
+            ProbeInterval = Positive(section.GetTimeSpan("probe-interval"), "probe-interval"),
+            PatternRefreshInterval = Positive(section.GetTimeSpan("pattern-refresh-interval"), "pattern-refresh-interval"),
+            RouteCacheSize = Math.Max(1, section.GetInt("route-cache-size")),
+            FrameSize = frame,
+            MaxPayloadBytes = frame - EnvelopeAllowance,
+        };
+    }
+
+    private static TimeSpan Positive(TimeSpan value, string key) =>
+        value > TimeSpan.Zero
+            ? value
+            : throw new Hosting.ClusterConfigurationException($"cluster-node.topics.{key}", value.ToString(), "must be a positive duration.");
+}

@@ -1,0 +1,32 @@
+using Akka.Actor;
+
+namespace Cluster.Agents.Core.Topics;
+
+/// <summary>One subscription of an actor to a topic pattern; dispose it to unsubscribe.</summary>
+public sealed class TopicSubscription : IAsyncDisposable
+{
+    private readonly TopicBus _bus;
+    private int _disposed;
+
+    internal TopicSubscription(TopicBus bus, long id, TopicPattern pattern, IActorRef subscriber)
+    {
+        _bus = bus;
+        Id = id;
+        Pattern = pattern;
+        Subscriber = subscriber;
+    }
+
+    /// <summary>Gets the subscription's identifier, unique on its node.</summary>
+    public long Id { get; }
+
+    /// <summary>Gets the pattern subscribed to.</summary>
+    public TopicPattern Pattern { get; }
+
+    /// <summary>Gets the actor that receives the messages.</summary>
+    public IActorRef Subscriber { get; }
+
+    /// <summary>Ends the subscription: once this completes, the subscriber gets no more messages from it.</summary>
+    /// <returns>A task that completes when the subscription is removed on this node.</returns>
+    public ValueTask DisposeAsync() =>
+        Interlocked.Exchange(ref _disposed, 1) == 0 ? new ValueTask(_bus.UnsubscribeAsync(this)) : ValueTask.CompletedTask;
+}

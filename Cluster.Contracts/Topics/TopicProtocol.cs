@@ -1,0 +1,41 @@
+namespace Cluster.Contracts.Topics;
+
+/// <summary>
+/// What crosses the wire for one publish on one route: the payload already serialized once at the
+/// publisher, so that it is checked against the frame size there and serialized once however many
+/// nodes receive it.
+/// </summary>
+/// <remarks>
+/// A route is a DistributedPubSub topic: the topic itself for exact subscriptions, or <c>glob:</c> and
+/// the pattern for glob subscriptions. Several envelopes may later travel in one batch without any
+/// change for subscribers: the receiving node's bus unpacks them.
+/// </remarks>
+/// <param name="Topic">The topic published on.</param>
+/// <param name="Route">The DistributedPubSub topic this copy travels on.</param>
+/// <param name="Sender">Who published it: a device name or the node's address.</param>
+/// <param name="PublishedAt">When it was published, by the publishing node's clock.</param>
+/// <param name="Payload">The payload, serialized by the cluster's serializer.</param>
+public sealed record TopicEnvelope(string Topic, string Route, string Sender, DateTimeOffset PublishedAt, byte[] Payload) : IClusterMessage
+{
+    /// <summary>
+    /// Gets the payload object on the publishing node, so local subscribers skip deserialization;
+    /// it is not serialized.
+    /// </summary>
+    [field: NonSerialized]
+    public object? LocalPayload { get; init; }
+}
+
+/// <summary>
+/// Asks a node's topic bus to prove that its publishes on a route reach the asking node: it publishes
+/// <see cref="RouteProbe"/> on the route until the asking node answers <see cref="RouteProbeArrived"/>.
+/// </summary>
+/// <param name="Route">The route just subscribed to.</param>
+public sealed record ProbeRoute(string Route) : IClusterMessage;
+
+/// <summary>A probe published on a route; its arrival proves the publishing node reaches the receiver on it.</summary>
+/// <param name="Route">The route.</param>
+public sealed record RouteProbe(string Route) : IClusterMessage;
+
+/// <summary>Tells a probing node that its probe on a route arrived, so it stops probing.</summary>
+/// <param name="Route">The route.</param>
+public sealed record RouteProbeArrived(string Route) : IClusterMessage;
