@@ -45,6 +45,9 @@ public sealed class TopicBus : IExtension
         _actor = system.SystemActorOf(TopicBusActor.Props(this, _mediator, _serializer, Settings), "topic-bus");
     }
 
+    /// <summary>Gets the time now on the node's clock, as stamped on publishes and receipts.</summary>
+    public DateTimeOffset UtcNow => _utcNow();
+
     /// <summary>Gets the bus's settings.</summary>
     public TopicSettings Settings { get; }
 
@@ -90,7 +93,7 @@ public sealed class TopicBus : IExtension
             throw new PayloadTooLargeException(topic, bytes.Length, Settings.MaxPayloadBytes, Settings.FrameSize);
         }
 
-        var publishedAt = _utcNow();
+        var publishedAt = UtcNow;
         sender ??= _nodeName;
         foreach (var route in Volatile.Read(ref _routes).RoutesFor(topic))
         {
