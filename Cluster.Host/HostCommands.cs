@@ -2,16 +2,12 @@ using System.CommandLine;
 using System.Globalization;
 using Akka.Configuration;
 using Cluster.Agents.Hosting;
-using Cluster.Agents.Operator;
 
 namespace Cluster.Host;
 
 /// <summary>The host program's command line: run a node (the default), or an operator verb.</summary>
 internal static class HostCommands
 {
-    private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(3);
-    private static readonly TimeSpan AnswerTimeout = TimeSpan.FromSeconds(5);
-
     public static RootCommand Create(TextWriter output, TextWriter errors)
     {
         var node = new NodeCommandLine();
@@ -38,7 +34,9 @@ internal static class HostCommands
         root.SetAction((parse, cancellationToken) => RunNodeAsync(
             node, parse.GetValue(config), parse.GetValue(demo), parse.GetValue(verbose), output, errors, parse, cancellationToken));
 
-        root.Add(CreateNodesCommand(output, errors));
+        var verbs = new VerbRunner(output, errors);
+        root.Add(CreateNodesCommand(verbs));
+        root.Add(TopicCommands.Create(verbs));
         return root;
     }
 
@@ -88,44 +86,17 @@ internal static class HostCommands
         return await NodeRunner.RunAsync(host, "Host", output, cancellationToken).ConfigureAwait(false);
     }
 
-    private static Command CreateNodesCommand(TextWriter output, TextWriter errors)
-    {
-        var node = new NodeCommandLine();
-        var nodes = new Command("nodes", "Lists the cluster's members as the seed node sees them: address, status, roles, up since.");
-        node.AddTo(nodes, withAddress: false);
-        nodes.SetAction(async (parse, cancellationToken) =>
+    private static Command CreateNodesCommand(VerbRunner runner) =>
+        runner.Create("nodes", "Lists the cluster's members as the seed node sees them: address, status, roles, up since.", async (_, client, _) =>
         {
-            try
+            var list = await client.GetMembersAsync(VerbRunner.AnswerTimeout).ConfigureAwait(false);
+            foreach (var member in list.Members)
             {
-                var options = node.Resolve(parse, _ => 0);
-                if (options.Seeds.IsEmpty)
-                {
-                    await errors.WriteLineAsync("error: nodes needs --seed host:port (or CLUSTER_SEEDS): the node to ask.").ConfigureAwait(false);
-                    return 2;
-                }
+                var since = member.UpSince is { } up ? up.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture) : "-";
+                var status = member.Reachable ? member.Status : member.Status + " (unreachable)";
+                await runner.Output.WriteLineAsync($"{member.Address,-40} {status,-20} {string.Join(",", member.Roles),-12} up since {since}").ConfigureAwait(false);
+            }
 
-                await using var client = await OperatorClient.ConnectAsync(options.Seeds[0], options.Group, ConnectTimeout, cancellationToken).ConfigureAwait(false);
-                var list = await client.GetMembersAsync(AnswerTimeout).ConfigureAwait(false);
-                foreach (var member in list.Members)
-                {
-                    var since = member.UpSince is { } up ? up.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture) : "-";
-                    var status = member.Reachable ? member.Status : member.Status + " (unreachable)";
-                    await output.WriteLineAsync($"{member.Address,-40} {status,-20} {string.Join(",", member.Roles),-12} up since {since}").ConfigureAwait(false);
-                }
-
-                return 0;
-            }
-            catch (ClusterConfigurationException e)
-            {
-                await errors.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
-                return 2;
-            }
-            catch (OperatorException e)
-            {
-                await errors.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
-                return 1;
-            }
+            return 0;
         });
-        return nodes;
-    }
 }

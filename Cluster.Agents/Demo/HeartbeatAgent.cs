@@ -1,19 +1,20 @@
 using Akka.Actor;
-using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Event;
+using Cluster.Agents.Core.Topics;
 using Cluster.Contracts.Demo;
+using Cluster.Contracts.Topics;
 
 namespace Cluster.Agents.Demo;
 
 /// <summary>
-/// A demo agent: publishes a <see cref="Heartbeat"/> on DistributedPubSub once per interval and logs every
-/// heartbeat it hears, from any node, so a newcomer sees messages crossing the cluster.
+/// A demo agent: publishes a <see cref="Heartbeat"/> on the topic bus once per interval and logs every
+/// heartbeat it hears on <c>*/heartbeat</c>, from any node, so a newcomer sees messages crossing the cluster.
 /// </summary>
 public sealed class HeartbeatAgent : ReceiveActor, IWithTimers
 {
     private readonly HeartbeatSettings _settings;
     private readonly ILoggingAdapter _log = Context.GetLogger();
-    private readonly IActorRef _mediator = DistributedPubSub.Get(Context.System).Mediator;
+    private readonly TopicBus _bus = TopicBus.Get(Context.System);
     private readonly string _node = Akka.Cluster.Cluster.Get(Context.System).SelfAddress.ToString();
     private long _sequence;
 
@@ -23,8 +24,12 @@ public sealed class HeartbeatAgent : ReceiveActor, IWithTimers
     {
         _settings = settings;
         Receive<Beat>(_ => Publish());
-        Receive<Heartbeat>(heard => _log.Info("heartbeat #{0} from {1} ({2})", heard.Sequence, heard.Node, heard.Agent));
-        Receive<SubscribeAck>(_ => { });
+        Receive<TopicMessage>(message => message.Payload is Heartbeat heard, message =>
+        {
+            var heard = (Heartbeat)message.Payload;
+            _log.Info("heartbeat #{0} on {1} from {2}", heard.Sequence, message.Topic, heard.Node);
+        });
+        Receive<TopicSubscription>(_ => { });
     }
 
     /// <inheritdoc />
@@ -38,14 +43,14 @@ public sealed class HeartbeatAgent : ReceiveActor, IWithTimers
     /// <inheritdoc />
     protected override void PreStart()
     {
-        _mediator.Tell(new Subscribe(_settings.Topic, Self));
+        _bus.SubscribeAsync("*/heartbeat", Self).PipeTo(Self);
         Timers.StartPeriodicTimer(Beat.Instance, Beat.Instance, _settings.Interval);
     }
 
     private void Publish()
     {
         _sequence++;
-        _mediator.Tell(new Publish(_settings.Topic, new Heartbeat(_node, Self.Path.Name, _sequence, TimeProvider.System.GetUtcNow())));
+        _bus.Publish(_settings.Topic, new Heartbeat(_node, Self.Path.Name, _sequence, _bus.UtcNow), Self.Path.Name);
     }
 
     private sealed class Beat

@@ -7,7 +7,7 @@ public sealed record HeartbeatSettings
     /// <value>The default is 1 s.</value>
     public TimeSpan Interval { get; init; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>Gets the DistributedPubSub topic heartbeats are published and heard on.</summary>
-    /// <value>The default is <c>heartbeat</c>.</value>
-    public string Topic { get; init; } = "heartbeat";
+    /// <summary>Gets the topic heartbeats are published on; the agent hears every <c>*/heartbeat</c>.</summary>
+    /// <value>The default is <c>host/heartbeat</c>.</value>
+    public string Topic { get; init; } = "host/heartbeat";
 }

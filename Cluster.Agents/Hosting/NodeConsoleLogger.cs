@@ -32,7 +32,7 @@ public sealed class NodeConsoleLogger : ReceiveActor, IRequiresMessageQueue<ILog
     private void Write(LogEvent e)
     {
         var isFramework = e.LogClass?.Namespace?.StartsWith("Akka", StringComparison.Ordinal) ?? true;
-        if (isFramework && e.LogLevel() < _frameworkLevel)
+        if (isFramework && (e.LogLevel() < _frameworkLevel || IsOperatorDisconnect(e)))
         {
             return;
         }
@@ -52,6 +52,15 @@ public sealed class NodeConsoleLogger : ReceiveActor, IRequiresMessageQueue<ILog
 
         Console.Out.WriteLine(line);
     }
+
+    // An operator verb's actor system closing its connection is routine; remoting reports it as a failure.
+    private bool IsOperatorDisconnect(LogEvent e) =>
+        _frameworkLevel > LogLevel.InfoLevel &&
+        (e.LogSource.Contains(EscapedOperatorAddress, StringComparison.Ordinal) ||
+         e.Message?.ToString()?.Contains(OperatorAddress, StringComparison.Ordinal) == true);
+
+    private const string OperatorAddress = "://" + Operator.OperatorClient.SystemName + "@";
+    private const string EscapedOperatorAddress = "%2F%2F" + Operator.OperatorClient.SystemName + "%40";
 
     // "akka.tcp://robot@127.0.0.1:4053/user/drive" reads better as "drive": the node is the same for every line.
     private static string ShortSource(string source)

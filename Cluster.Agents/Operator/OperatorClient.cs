@@ -19,6 +19,9 @@ namespace Cluster.Agents.Operator;
 /// </remarks>
 public sealed class OperatorClient : IAsyncDisposable
 {
+    /// <summary>The name of the verbs' actor system; nodes log its comings and goings only when verbose.</summary>
+    public const string SystemName = "operator";
+
     private readonly ActorSystem _system;
     private readonly DnsEndPoint _seed;
     private readonly string _group;
@@ -48,7 +51,7 @@ public sealed class OperatorClient : IAsyncDisposable
             akka.stdout-loglevel = ERROR
             akka.log-dead-letters = off
             """).WithFallback(ClusterHocon.Base);
-        var system = ActorSystem.Create("operator", config);
+        var system = ActorSystem.Create(SystemName, config);
         return new OperatorClient(system, seed, group);
     }
 
@@ -58,15 +61,81 @@ public sealed class OperatorClient : IAsyncDisposable
     /// <exception cref="OperatorException">The node did not answer in time.</exception>
     public Task<MemberList> GetMembersAsync(TimeSpan timeout) => AskAsync<MemberList>(GetMembers.Instance, timeout);
 
+    /// <summary>Asks for the topics and glob patterns known cluster-wide.</summary>
+    /// <param name="timeout">How long to wait for the answer.</param>
+    /// <returns>The topics and patterns.</returns>
+    /// <exception cref="OperatorException">The node did not answer in time or could not list them.</exception>
+    public Task<TopicList> ListTopicsAsync(TimeSpan timeout) => AskAsync<TopicList>(ListTopics.Instance, timeout);
+
+    /// <summary>Publishes a payload given as JSON, from a node of the cluster.</summary>
+    /// <param name="topic">The topic.</param>
+    /// <param name="json">The payload as JSON.</param>
+    /// <param name="clrType">The type to read the JSON as on the node, or null for plain values.</param>
+    /// <param name="timeout">How long to wait for the node.</param>
+    /// <returns>A task that completes once the payload is published.</returns>
+    /// <exception cref="OperatorException">The node refused it (bad topic, JSON or type) or did not answer.</exception>
+    public Task PublishJsonAsync(string topic, string json, string? clrType, TimeSpan timeout) =>
+        AskAsync<JsonPublished>(new PublishJson(topic, json, clrType, "operator"), timeout);
+
+    /// <summary>
+    /// Receives every message that matches <paramref name="pattern"/>, as JSON, until
+    /// <paramref name="onMessage"/> returns false or <paramref name="cancellationToken"/> is cancelled.
+    /// </summary>
+    /// <param name="pattern">The topic pattern.</param>
+    /// <param name="onStarted">Called once the subscription is confirmed cluster-wide.</param>
+    /// <param name="onMessage">Called for each message, one at a time; return false to stop.</param>
+    /// <param name="timeout">How long to wait for the subscription.</param>
+    /// <param name="cancellationToken">Stops receiving.</param>
+    /// <returns>A task that completes when receiving stopped.</returns>
+    /// <exception cref="OperatorException">The node refused the pattern or did not answer.</exception>
+    public async Task EchoAsync(string pattern, Action onStarted, Func<EchoedMessage, bool> onMessage, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var receiver = _system.ActorOf(Props.Create(() => new EchoReceiver(onMessage, done)));
+        try
+        {
+            await AskAsync<EchoStarted>(new StartEcho(pattern, receiver), timeout).ConfigureAwait(false);
+            onStarted();
+            await done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            _system.ActorSelection(EndpointPath).Tell(new StopEcho(receiver));
+            _system.Stop(receiver);
+        }
+    }
+
     /// <inheritdoc />
     public async ValueTask DisposeAsync() => await _system.Terminate().ConfigureAwait(false);
 
+    private string EndpointPath => $"akka.tcp://{_group}@{_seed.Host}:{_seed.Port}/user/{OperatorEndpoint.Name}";
+
+    private sealed class EchoReceiver : ReceiveActor
+    {
+        public EchoReceiver(Func<EchoedMessage, bool> onMessage, TaskCompletionSource done) =>
+            Receive<EchoedMessage>(message =>
+            {
+                if (!done.Task.IsCompleted && !onMessage(message))
+                {
+                    done.TrySetResult();
+                }
+            });
+    }
+
     private async Task<T> AskAsync<T>(object message, TimeSpan timeout)
     {
-        var path = $"akka.tcp://{_group}@{_seed.Host}:{_seed.Port}/user/{OperatorEndpoint.Name}";
         try
         {
-            return await _system.ActorSelection(path).Ask<T>(message, timeout).ConfigureAwait(false);
+            var answer = await _system.ActorSelection(EndpointPath).Ask<object>(message, timeout).ConfigureAwait(false);
+            return answer switch
+            {
+                T expected => expected,
+                OperatorFailed failed => throw new OperatorException(failed.Error),
+                _ => throw new OperatorException($"unexpected answer {answer.GetType().Name} from {_seed.Host}:{_seed.Port}."),
+            };
         }
         catch (AskTimeoutException e)
         {

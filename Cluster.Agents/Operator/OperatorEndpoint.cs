@@ -1,34 +1,51 @@
 using System.Collections.Immutable;
 using Akka.Actor;
 using Akka.Cluster;
+using Cluster.Agents.Core.Topics;
 using Cluster.Contracts.Operator;
+using Cluster.Contracts.Topics;
 
 namespace Cluster.Agents.Operator;
 
 /// <summary>
 /// Answers the operator verbs on every node (Lighthouse and hosts) at the well-known path
 /// <c>/user/operator</c>. The verbs reach it from a remote-only actor system that never joins the
-/// cluster, so asking never changes the membership.
+/// cluster, so asking never changes the membership. A node that does not run the topic bus (the
+/// Lighthouse) hands topic requests to a host node.
 /// </summary>
 public sealed class OperatorEndpoint : ReceiveActor
 {
     /// <summary>The actor name under <c>/user</c>.</summary>
     public const string Name = "operator";
 
+    private static readonly TimeSpan GatherTimeout = TimeSpan.FromSeconds(2);
     private readonly Akka.Cluster.Cluster _cluster = Akka.Cluster.Cluster.Get(Context.System);
     private readonly TimeProvider _time;
+    private readonly string? _busRole;
     private readonly Dictionary<UniqueAddress, DateTimeOffset> _upSince = [];
+    private readonly Dictionary<IActorRef, IActorRef> _echoes = [];
 
     /// <summary>Creates the endpoint.</summary>
     /// <param name="time">Where "up since" times come from.</param>
     public OperatorEndpoint(TimeProvider time)
     {
         _time = time;
+        var role = Context.System.Settings.Config.GetString("akka.cluster.pub-sub.role", "");
+        _busRole = string.IsNullOrEmpty(role) ? null : role;
+
         Receive<ClusterEvent.MemberUp>(up => _upSince.TryAdd(up.Member.UniqueAddress, _time.GetUtcNow()));
         Receive<ClusterEvent.MemberRemoved>(removed => _upSince.Remove(removed.Member.UniqueAddress));
         Receive<ClusterEvent.IMemberEvent>(_ => { });
         Receive<GetMembers>(_ => Sender.Tell(DescribeMembers()));
+        Receive<GetPublishedTopics>(_ => Sender.Tell(new PublishedTopics(RunsBus ? [.. TopicBus.Get(Context.System).PublishedTopics] : [])));
+        Receive<ListTopics>(request => OnBusNode(request, ListTopicsAsync));
+        Receive<PublishJson>(request => OnBusNode(request, Publish));
+        Receive<StartEcho>(request => OnBusNode(request, StartEchoing));
+        Receive<StopEcho>(request => OnBusNode(request, StopEchoing));
+        Receive<Terminated>(OnForwarderStopped);
     }
+
+    private bool RunsBus => _busRole is null || _cluster.SelfRoles.Contains(_busRole);
 
     /// <summary>Creates the props of the endpoint.</summary>
     /// <param name="time">Where "up since" times come from.</param>
@@ -41,6 +58,112 @@ public sealed class OperatorEndpoint : ReceiveActor
 
     /// <inheritdoc />
     protected override void PostStop() => _cluster.Unsubscribe(Self);
+
+    private void OnBusNode<T>(T request, Action<T> handle)
+    {
+        if (RunsBus)
+        {
+            handle(request);
+            return;
+        }
+
+        var host = BusMembers().FirstOrDefault();
+        if (host is null)
+        {
+            Sender.Tell(new OperatorFailed($"no node of the cluster runs the topic bus (role '{_busRole}'): start a host."));
+            return;
+        }
+
+        Context.ActorSelection(new RootActorPath(host) / "user" / Name).Tell(request!, Sender);
+    }
+
+    private IEnumerable<Address> BusMembers() =>
+        _cluster.State.Members
+            .Where(m => m.Status == MemberStatus.Up && (_busRole is null || m.HasRole(_busRole)))
+            .Select(m => m.Address);
+
+    private void ListTopicsAsync(ListTopics request)
+    {
+        var bus = TopicBus.Get(Context.System);
+        var subscribed = bus.GetSubscribedAsync(GatherTimeout);
+        var published = BusMembers()
+            .Select(node => Context.ActorSelection(new RootActorPath(node) / "user" / Name)
+                .Ask<PublishedTopics>(GetPublishedTopics.Instance, GatherTimeout)
+                .ContinueWith(t => t.IsCompletedSuccessfully ? t.Result.Topics : [], TaskScheduler.Default))
+            .ToList();
+        Task.WhenAll(published).ContinueWith(
+            all =>
+            {
+                if (!subscribed.IsCompletedSuccessfully)
+                {
+                    return (object)new OperatorFailed($"the pub-sub mediator of {_cluster.SelfAddress} did not answer: {subscribed.Exception?.GetBaseException().Message}");
+                }
+
+                var (topics, patterns) = subscribed.Result;
+                var allTopics = topics.Concat(all.Result.SelectMany(t => t)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
+                return new TopicList([.. allTopics], [.. patterns]);
+            },
+            TaskScheduler.Default).PipeTo(Sender);
+    }
+
+    private void Publish(PublishJson request)
+    {
+        try
+        {
+            object? payload;
+            if (request.ClrType is null)
+            {
+                payload = JsonPayload.FromJson(request.Json);
+            }
+            else
+            {
+                var type = Type.GetType(request.ClrType, throwOnError: false)
+                    ?? AppDomain.CurrentDomain.GetAssemblies().Select(a => a.GetType(request.ClrType, throwOnError: false)).FirstOrDefault(t => t is not null)
+                    ?? throw new FormatException($"the type '{request.ClrType}' is not known on {_cluster.SelfAddress}.");
+                payload = JsonPayload.FromJson(request.Json, type);
+            }
+
+            TopicBus.Get(Context.System).Publish(request.Topic, payload ?? throw new FormatException("a payload cannot be null."), request.Sender);
+            Sender.Tell(new JsonPublished(request.Topic));
+        }
+        catch (Exception e) when (e is FormatException or ArgumentException or PayloadTooLargeException)
+        {
+            Sender.Tell(new OperatorFailed(e.Message));
+        }
+    }
+
+    private void StartEchoing(StartEcho request)
+    {
+        try
+        {
+            TopicPattern.Parse(request.Pattern);
+        }
+        catch (ArgumentException e)
+        {
+            Sender.Tell(new OperatorFailed(e.Message));
+            return;
+        }
+
+        var forwarder = Context.ActorOf(Akka.Actor.Props.Create(() => new EchoForwarder(request.Pattern, request.Receiver, Sender)));
+        Context.Watch(forwarder);
+        _echoes[request.Receiver] = forwarder;
+    }
+
+    private void OnForwarderStopped(Terminated terminated)
+    {
+        foreach (var receiver in _echoes.Where(e => e.Value.Equals(terminated.ActorRef)).Select(e => e.Key).ToList())
+        {
+            _echoes.Remove(receiver);
+        }
+    }
+
+    private void StopEchoing(StopEcho request)
+    {
+        if (_echoes.Remove(request.Receiver, out var forwarder))
+        {
+            Context.Stop(forwarder);
+        }
+    }
 
     private MemberList DescribeMembers()
     {
@@ -55,5 +178,23 @@ public sealed class OperatorEndpoint : ReceiveActor
                 _upSince.TryGetValue(member.UniqueAddress, out var since) ? since : null))
             .ToImmutableArray();
         return new MemberList(_cluster.SelfAddress.ToString(), members);
+    }
+
+    // Subscribes on the receiver's behalf and forwards what arrives as JSON, until the receiver stops.
+    private sealed class EchoForwarder : ReceiveActor
+    {
+        public EchoForwarder(string pattern, IActorRef receiver, IActorRef replyTo)
+        {
+            Receive<TopicSubscription>(_ => replyTo.Tell(EchoStarted.Instance));
+            Receive<Status.Failure>(f =>
+            {
+                replyTo.Tell(new OperatorFailed($"could not subscribe to '{pattern}': {f.Cause.Message}"));
+                Context.Stop(Self);
+            });
+            Receive<TopicMessage>(m => receiver.Tell(new EchoedMessage(m.Topic, m.Sender, m.PublishedAt, JsonPayload.ToJson(m.Payload))));
+            Receive<Terminated>(_ => Context.Stop(Self));
+            Context.Watch(receiver);
+            TopicBus.Get(Context.System).SubscribeAsync(pattern, Self).PipeTo(Self);
+        }
     }
 }

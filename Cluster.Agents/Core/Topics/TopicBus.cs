@@ -29,6 +29,7 @@ public sealed class TopicBus : IExtension
     private readonly AkkaSerializer _serializer;
     private readonly string _nodeName;
     private readonly Func<DateTimeOffset> _utcNow;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _published = new(StringComparer.Ordinal);
     private RouteTable _routes;
     private long _nextId;
 
@@ -53,6 +54,24 @@ public sealed class TopicBus : IExtension
 
     /// <summary>Gets the glob patterns this node currently knows to be subscribed somewhere in the cluster.</summary>
     public IReadOnlySet<string> KnownPatterns => Volatile.Read(ref _routes).Patterns;
+
+    /// <summary>Gets the topic names this node has published on (up to the route cache size).</summary>
+    public IReadOnlyCollection<string> PublishedTopics => (IReadOnlyCollection<string>)_published.Keys;
+
+    /// <summary>
+    /// Lists the routes subscribed anywhere in the cluster, as this node's pub-sub mediator knows them:
+    /// exact topic names and glob patterns. A route unsubscribed a moment ago may still be listed.
+    /// </summary>
+    /// <param name="timeout">How long to wait for the mediator.</param>
+    /// <returns>The exact topics and the glob patterns, each sorted.</returns>
+    public async Task<(IReadOnlyList<string> Topics, IReadOnlyList<string> Patterns)> GetSubscribedAsync(TimeSpan timeout)
+    {
+        var current = await _mediator.Ask<CurrentTopics>(GetTopics.Instance, timeout).ConfigureAwait(false);
+        var routes = current.Topics.Select(Uri.UnescapeDataString).ToList();
+        var patterns = routes.Where(r => r.StartsWith(RouteTable.GlobPrefix, StringComparison.Ordinal)).Select(r => r[RouteTable.GlobPrefix.Length..]);
+        var topics = routes.Where(r => !r.StartsWith(RouteTable.GlobPrefix, StringComparison.Ordinal));
+        return ([.. topics.Order(StringComparer.Ordinal)], [.. patterns.Order(StringComparer.Ordinal)]);
+    }
 
     /// <summary>Gets the topic bus of <paramref name="system"/>, starting it if needed.</summary>
     /// <param name="system">The actor system; it must be a cluster node.</param>
@@ -91,6 +110,11 @@ public sealed class TopicBus : IExtension
         if (bytes.Length > Settings.MaxPayloadBytes)
         {
             throw new PayloadTooLargeException(topic, bytes.Length, Settings.MaxPayloadBytes, Settings.FrameSize);
+        }
+
+        if (!_published.ContainsKey(topic) && _published.Count < Settings.RouteCacheSize)
+        {
+            _published.TryAdd(topic, 0);
         }
 
         var publishedAt = UtcNow;

@@ -83,7 +83,9 @@ public sealed class TopicPattern
                     regex.Append('.');
                     break;
                 case '[':
-                    var close = pattern.IndexOf(']', i + 2 < pattern.Length && pattern[i + 1] == '!' ? i + 3 : i + 2);
+                    // A ']' right after '[' or '[!' belongs to the set, as in fnmatch.
+                    var first = i + 1 < pattern.Length && pattern[i + 1] == '!' ? i + 2 : i + 1;
+                    var close = first + 1 < pattern.Length ? pattern.IndexOf(']', first + 1) : -1;
                     if (close < 0)
                     {
                         throw new ArgumentException($"The topic pattern '{pattern}' has an unclosed '[' at position {i}.", nameof(pattern));

@@ -37,12 +37,17 @@ public sealed class TopicPatternSpec
     public void A_pattern_is_a_glob_only_with_wildcards(string pattern, bool isGlob) =>
         Assert.Equal(isGlob, TopicPattern.Parse(pattern).IsGlob);
 
-    [Fact]
-    public void An_unclosed_set_is_refused_naming_the_pattern()
+    [Theory]
+    [InlineData("imu/[lr")]
+    [InlineData("x[")]
+    [InlineData("x[!")]
+    [InlineData("x[]")]
+    [InlineData("x[!]")]
+    public void An_unclosed_set_is_refused_naming_the_pattern(string pattern)
     {
-        var error = Assert.Throws<ArgumentException>(() => TopicPattern.Parse("imu/[lr"));
+        var error = Assert.Throws<ArgumentException>(() => TopicPattern.Parse(pattern));
 
-        Assert.Contains("'imu/[lr'", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"'{pattern}'", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
