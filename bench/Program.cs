@@ -1,1 +1,51 @@
-Console.WriteLine("bench");
+using Cluster.Bench;
+using Cluster.Bench.Baselines;
+using Cluster.Bench.Support;
+
+// Prints one markdown table of raw Akka.NET baselines measured in this run; see docs/BENCHMARKS.md.
+var size = args switch
+{
+    [] => BenchSize.Full,
+    ["--quick"] => BenchSize.Quick,
+    _ => null,
+};
+if (size is null)
+{
+    await Console.Error.WriteLineAsync("usage: dotnet run -c Release --project bench [-- --quick]");
+    return 2;
+}
+
+// Taken before the run, so the date and the load are those the figures were measured under.
+var header = Report.Header(args);
+IBenchGroup[] groups = [new LocalTell(), new RemoteAsk(), new PubSub()];
+using var budget = new CancellationTokenSource(size.Budget);
+var context = new BenchContext(size, budget.Token);
+var rows = new List<BenchRow>();
+var total = Stopwatch.StartNew();
+foreach (var group in groups)
+{
+    // Progress goes to standard error so standard output is only the report.
+    await Console.Error.WriteLineAsync($"running {group.Name}...");
+    try
+    {
+        rows.AddRange(await group.RunAsync(context));
+    }
+    catch (Exception e)
+    {
+        var reason = budget.IsCancellationRequested ? $"the run's budget of {size.Budget.TotalSeconds:0} s is spent" : e.ToString();
+        await Console.Error.WriteLineAsync($"bench: {group.Name} failed: {reason}");
+        return 1;
+    }
+}
+
+Console.WriteLine(header);
+Console.WriteLine();
+Console.WriteLine(Report.Table(rows));
+Console.WriteLine();
+foreach (var note in context.Notes)
+{
+    Console.WriteLine($"- {note}");
+}
+
+Console.WriteLine(FormattableString.Invariant($"- total run time: {total.Elapsed.TotalSeconds:0.0} s"));
+return 0;

@@ -1,0 +1,57 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace Cluster.Bench.Support;
+
+/// <summary>Writes the run's results as markdown: a few header lines, the table, and the notes.</summary>
+public static class Report
+{
+    /// <summary>Gets the header lines: date, machine and the command that reproduces the run.</summary>
+    /// <param name="arguments">The program's arguments.</param>
+    /// <returns>The lines, as a markdown list.</returns>
+    public static string Header(IReadOnlyList<string> arguments)
+    {
+        var akka = typeof(Akka.Actor.ActorSystem).Assembly.GetName().Version;
+        var command = "dotnet run -c Release --project bench" + (arguments.Count > 0 ? " -- " + string.Join(' ', arguments) : "");
+        var now = TimeProvider.System.GetUtcNow();
+        return Invariant($"""
+            ## Raw Akka.NET baselines
+
+            - date: {now:yyyy-MM-dd HH:mm} UTC
+            - machine: {Environment.ProcessorCount} processors, {RuntimeInformation.FrameworkDescription}, {RuntimeInformation.OSDescription} ({RuntimeInformation.OSArchitecture}), Akka.NET {akka?.ToString(3)}
+            - command: `{command}`
+            - load average at start (1, 5, 15 min): {LoadAverage()}
+            """);
+    }
+
+    // Other work on the machine skews every figure; the load says how much there was.
+    private static string LoadAverage()
+    {
+        const string path = "/proc/loadavg";
+        return File.Exists(path) ? string.Join(", ", File.ReadAllText(path).Split(' ').Take(3)) : "unknown";
+    }
+
+    /// <summary>Gets the results table.</summary>
+    /// <param name="rows">The rows, in order.</param>
+    /// <returns>The table in markdown.</returns>
+    public static string Table(IEnumerable<BenchRow> rows)
+    {
+        var table = new StringBuilder();
+        table.AppendLine("| case | unit | ours | raw Akka | ratio |");
+        table.AppendLine("|---|---|--:|--:|--:|");
+        foreach (var row in rows)
+        {
+            table.AppendLine(Invariant($"| {row.Case} | {row.Unit} | {Figure(row.Ours)} | {Figure(row.Raw)} | {(row.Ratio is { } ratio ? Invariant($"{ratio:0.00}") : "-")} |"));
+        }
+
+        // A line right under a table would be read as one more row.
+        table.AppendLine();
+        table.Append("ratio = ours ÷ raw Akka: above 1 is better for msg/s, below 1 is better for µs.");
+        return table.ToString();
+    }
+
+    private static string Figure(double? value) => value is { } figure ? Invariant($"{figure:N0}") : "-";
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}
