@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Configuration;
+using Cluster.Agents.Core.Clocks;
 using Cluster.Contracts.Topics;
 using AkkaSerializer = Akka.Serialization.Serializer;
 
@@ -41,7 +42,8 @@ public sealed class TopicBus : IExtension
         _mediator = DistributedPubSub.Get(system).Mediator;
         _serializer = system.Serialization.FindSerializerForType(typeof(TopicEnvelope));
         _nodeName = Akka.Cluster.Cluster.Get(system).SelfAddress.ToString();
-        _utcNow = () => TimeProvider.System.GetUtcNow();
+        var clock = NodeClock.Get(system).Clock;
+        _utcNow = () => clock.UtcNow;
         _routes = RouteTable.Create([], Settings.RouteCacheSize);
         _actor = system.SystemActorOf(TopicBusActor.Props(this, _mediator, _serializer, Settings), "topic-bus");
     }
