@@ -150,6 +150,24 @@ public sealed partial class NodeProcess : IAsyncDisposable
         _launcher.WaitForExit();
     }
 
+    /// <summary>Waits up to <paramref name="timeout"/> for the process to exit, leaving it running if it does not.</summary>
+    /// <param name="timeout">How long to wait.</param>
+    /// <returns>Whether it exited.</returns>
+    public async Task<bool> TryWaitForExitAsync(TimeSpan timeout)
+    {
+        using var deadline = new CancellationTokenSource(timeout);
+        try
+        {
+            await _launcher.WaitForExitAsync(deadline.Token);
+            _launcher.WaitForExit();
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Sends SIGKILL to the program: it dies at once, without leaving the cluster.</summary>
     public void Kill() => Signal(ProgramPid, 9);
 
