@@ -49,4 +49,25 @@ public sealed class RegistryMembershipSpec
                 TimeSpan.FromSeconds(15));
         }
     }
+
+    [Fact]
+    public async Task The_names_of_a_downed_node_vanish_on_the_others()
+    {
+        // What the split brain resolver does to a crashed node (after about 10 s), done at once by hand.
+        await using var cluster = await TestCluster.StartAsync(3);
+        var stays = cluster.CreateProbe(0);
+        var downed = cluster.CreateProbe(2);
+        await NameRegistry.Get(cluster[0]).RegisterAsync("stays", "device", stays.Ref);
+        await NameRegistry.Get(cluster[2]).RegisterAsync("downed/one", "device", downed.Ref);
+        await stays.AwaitAssertAsync(() => Assert.Equal(2, NameRegistry.Get(cluster[1]).Entries.Count), Replication);
+
+        Akka.Cluster.Cluster.Get(cluster[0]).Down(Akka.Cluster.Cluster.Get(cluster[2]).SelfAddress);
+
+        foreach (var node in new[] { cluster[0], cluster[1] })
+        {
+            await stays.AwaitAssertAsync(
+                () => Assert.Equal(new[] { "stays" }, NameRegistry.Get(node).Entries.Select(entry => entry.Name)),
+                TimeSpan.FromSeconds(15));
+        }
+    }
 }
