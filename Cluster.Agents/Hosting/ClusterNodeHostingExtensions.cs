@@ -3,6 +3,7 @@ using Akka.Cluster.Hosting;
 using Akka.Configuration;
 using Akka.Hosting;
 using Akka.Remote.Hosting;
+using Cluster.Agents.Core.Registry;
 using Cluster.Agents.Operator;
 
 namespace Cluster.Agents.Hosting;
@@ -12,7 +13,8 @@ public static class ClusterNodeHostingExtensions
 {
     /// <summary>
     /// Configures the actor system as a cluster node: the HOCON of <c>hocon/</c>, the address and seeds of
-    /// <paramref name="node"/>, Akka's logs written by <see cref="NodeConsoleLogger"/>, and the operator endpoint.
+    /// <paramref name="node"/>, Akka's logs written by <see cref="NodeConsoleLogger"/>, the operator endpoint, and,
+    /// on nodes with the registry role, the <see cref="NameRegistry"/>.
     /// </summary>
     /// <param name="builder">The Akka.Hosting builder.</param>
     /// <param name="node">Where the node lives and which seeds it joins.</param>
@@ -42,6 +44,13 @@ public static class ClusterNodeHostingExtensions
             .WithActors((system, _) =>
             {
                 system.ActorOf(OperatorEndpoint.Props(TimeProvider.System), OperatorEndpoint.Name);
+
+                // Started with the node, not on first use: peers send it their registrations as soon as this node is Up.
+                if (NameRegistry.IsEnabled(system))
+                {
+                    NameRegistry.Get(system);
+                }
+
                 if (node.Seeds.IsEmpty && seedsItself)
                 {
                     var cluster = Akka.Cluster.Cluster.Get(system);

@@ -20,6 +20,9 @@ public sealed class TestCluster : IAsyncDisposable
 {
     private static readonly TimeSpan UpTimeout = TimeSpan.FromSeconds(20);
     private readonly List<IHost> _hosts = [];
+    private readonly HashSet<int> _stopped = [];
+    private Config _programConfig = ClusterHocon.Host;
+    private Action<AkkaConfigurationBuilder, int>? _configure;
 
     private TestCluster(string group) => Group = group;
 
@@ -44,6 +47,8 @@ public sealed class TestCluster : IAsyncDisposable
         try
         {
             var programConfig = extraHocon is null ? ClusterHocon.Host : ConfigurationFactory.ParseString(extraHocon).WithFallback(ClusterHocon.Host);
+            cluster._programConfig = programConfig;
+            cluster._configure = configure;
             var seed = await cluster.StartNodeAsync(new NodeOptions { Group = cluster.Group, Port = 0 }, programConfig, configure, 0);
             var seedAddress = Akka.Cluster.Cluster.Get(seed).SelfAddress;
             for (var i = 1; i < count; i++)
@@ -68,6 +73,50 @@ public sealed class TestCluster : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Starts one more node with the same settings, joins it through the first running node, and waits until
+    /// every running node sees all running nodes Up. Its index is the next one in <see cref="Nodes"/>.
+    /// </summary>
+    /// <returns>The new node's actor system.</returns>
+    public async Task<ActorSystem> AddNodeAsync()
+    {
+        var seedAddress = Akka.Cluster.Cluster.Get(Nodes[Running.First()]).SelfAddress;
+        var options = new NodeOptions
+        {
+            Group = Group,
+            Port = 0,
+            Seeds = [new System.Net.DnsEndPoint(seedAddress.Host!, seedAddress.Port!.Value)],
+        };
+        var system = await StartNodeAsync(options, _programConfig, _configure, _hosts.Count);
+        Nodes = Nodes.Add(system);
+        await WaitUntilAllUpAsync(Running.Count());
+        return system;
+    }
+
+    /// <summary>
+    /// Stops one node gracefully: it leaves the cluster and terminates. Its index stays taken in
+    /// <see cref="Nodes"/>, and the other nodes see it removed shortly after this returns.
+    /// </summary>
+    /// <param name="index">The node's index in start order.</param>
+    /// <returns>A task that completes when the node has terminated.</returns>
+    public async Task StopNodeAsync(int index)
+    {
+        if (!_stopped.Add(index))
+        {
+            return;
+        }
+
+        using var stopping = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        try
+        {
+            await _hosts[index].StopAsync(stopping.Token);
+        }
+        finally
+        {
+            _hosts[index].Dispose();
+        }
+    }
+
     /// <summary>Creates a test probe living on one node.</summary>
     /// <param name="node">The node's index.</param>
     /// <returns>The probe.</returns>
@@ -80,6 +129,11 @@ public sealed class TestCluster : IAsyncDisposable
         // Stopping in reverse order lets the seed see the others leave.
         for (var i = _hosts.Count - 1; i >= 0; i--)
         {
+            if (_stopped.Contains(i))
+            {
+                continue;
+            }
+
             using var stopping = new CancellationTokenSource(TimeSpan.FromSeconds(15));
             try
             {
@@ -92,7 +146,10 @@ public sealed class TestCluster : IAsyncDisposable
         }
 
         _hosts.Clear();
+        _stopped.Clear();
     }
+
+    private IEnumerable<int> Running => Enumerable.Range(0, Nodes.Length).Where(i => !_stopped.Contains(i));
 
     private async Task<ActorSystem> StartNodeAsync(NodeOptions options, Config programConfig, Action<AkkaConfigurationBuilder, int>? configure, int index)
     {
@@ -110,7 +167,7 @@ public sealed class TestCluster : IAsyncDisposable
 
     private async Task WaitUntilAllUpAsync(int count)
     {
-        var upOnEveryNode = Nodes.Select(async system =>
+        var upOnEveryNode = Running.Select(i => Nodes[i]).Select(async system =>
         {
             var allUp = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             var watcher = system.ActorOf(Props.Create(() => new UpWatcher(count, allUp)));

@@ -1,0 +1,267 @@
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using Akka.Actor;
+using Cluster.Agents.Core.Registry;
+using Cluster.Contracts.Calls;
+
+namespace Cluster.Agents.Core.Calls;
+
+/// <summary>
+/// Calls other actors, on this node or another: a request with a deadline, a one-way send, or a request
+/// with a stream of answers. The target answers through <see cref="CallResponder"/>.
+/// </summary>
+/// <remarks>
+/// <para>
+/// A call ends with the answer's value, or with one of these exceptions: <see cref="RemoteException"/> when
+/// the target's handler threw; <see cref="TargetTerminatedException"/> as soon as the target stops or its
+/// node leaves the cluster (it is watched for the length of the call); <see cref="TimeoutException"/> when
+/// the deadline passes; <see cref="InvalidCastException"/> when the answer is not of the expected type;
+/// <see cref="ArgumentException"/>, before anything is sent, when the payload cannot be serialized for a
+/// remote target; <see cref="UnknownNameException"/>, at once, when a call by name names nothing registered.
+/// </para>
+/// <para>
+/// Deadlines are wall time, measured by the Akka scheduler: they are network deadlines and do not follow a
+/// simulated clock.
+/// </para>
+/// </remarks>
+public sealed class CallClient : IExtension
+{
+    private readonly ExtendedActorSystem _system;
+    private readonly IActorRef _watcher;
+    private NameRegistry? _registry;
+    private long _lastCallId;
+
+    private CallClient(ExtendedActorSystem system)
+    {
+        _system = system;
+        Node = system.Provider.DefaultAddress;
+        Wire = new WireCheck(system);
+        _watcher = system.SystemActorOf(Props.Create(() => new CallWatcher()), CallWatcher.Name);
+    }
+
+    /// <summary>Gets the address of this node, as errors name it.</summary>
+    public Address Node { get; }
+
+    internal WireCheck Wire { get; }
+
+    private NameRegistry Registry => _registry ??= NameRegistry.Get(_system);
+
+    /// <summary>Gets the call client of <paramref name="system"/>.</summary>
+    /// <param name="system">The node's actor system.</param>
+    /// <returns>The client.</returns>
+    public static CallClient Get(ActorSystem system) => system.WithExtension<CallClient, Provider>();
+
+    /// <summary>Asks <paramref name="target"/> for a value and waits for it at most <paramref name="deadline"/>.</summary>
+    /// <typeparam name="T">The expected type of the answer.</typeparam>
+    /// <param name="target">The actor that answers.</param>
+    /// <param name="payload">What is asked.</param>
+    /// <param name="deadline">How long to wait for the answer (wall time); positive and finite.</param>
+    /// <param name="cancellationToken">Stops waiting; the target may still handle the request.</param>
+    /// <returns>The answer.</returns>
+    /// <exception cref="RemoteException">The target's handler threw.</exception>
+    /// <exception cref="TargetTerminatedException">The target stopped, or its node left, before answering.</exception>
+    /// <exception cref="TimeoutException">No answer within <paramref name="deadline"/>.</exception>
+    /// <exception cref="InvalidCastException">The answer is not a <typeparamref name="T"/>.</exception>
+    /// <exception cref="ArgumentException">The payload cannot be serialized for a remote target.</exception>
+    public Task<T> RequestAsync<T>(IActorRef target, object payload, TimeSpan deadline, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        return RequestAsync<T>(target, null, payload, deadline, cancellationToken);
+    }
+
+    /// <summary>Asks the actor registered as <paramref name="name"/> for a value and waits for it at most <paramref name="deadline"/>.</summary>
+    /// <typeparam name="T">The expected type of the answer.</typeparam>
+    /// <param name="name">The registered name of the actor that answers.</param>
+    /// <param name="payload">What is asked.</param>
+    /// <param name="deadline">How long to wait for the answer (wall time); positive and finite.</param>
+    /// <param name="cancellationToken">Stops waiting; the target may still handle the request.</param>
+    /// <returns>The answer.</returns>
+    /// <exception cref="UnknownNameException">Nothing is registered as <paramref name="name"/> (at once, nothing is sent).</exception>
+    /// <exception cref="RemoteException">The target's handler threw.</exception>
+    /// <exception cref="TargetTerminatedException">The target stopped, or its node left, before answering.</exception>
+    /// <exception cref="TimeoutException">No answer within <paramref name="deadline"/>.</exception>
+    /// <exception cref="InvalidCastException">The answer is not a <typeparamref name="T"/>.</exception>
+    /// <exception cref="ArgumentException">The payload cannot be serialized for a remote target.</exception>
+    public Task<T> RequestAsync<T>(string name, object payload, TimeSpan deadline, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var entry = Registry.Lookup(name);
+            return RequestAsync<T>(entry.Owner, entry.Name, payload, deadline, cancellationToken);
+        }
+        catch (Exception e)
+        {
+            return Task.FromException<T>(e);
+        }
+    }
+
+    /// <summary>Sends <paramref name="payload"/> to <paramref name="target"/> without waiting for an answer.</summary>
+    /// <param name="target">The receiving actor; it handles the payload as a request and sends no answer.</param>
+    /// <param name="payload">What is sent.</param>
+    /// <exception cref="ArgumentException">The payload cannot be serialized for a remote target.</exception>
+    public void Send(IActorRef target, object payload)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(payload);
+        var request = new CallRequest(0, payload);
+        Check(target, request, payload);
+        target.Tell(request, ActorRefs.NoSender);
+    }
+
+    /// <summary>Sends <paramref name="payload"/> to the actor registered as <paramref name="name"/> without waiting for an answer.</summary>
+    /// <param name="name">The registered name of the receiving actor.</param>
+    /// <param name="payload">What is sent.</param>
+    /// <exception cref="UnknownNameException">Nothing is registered as <paramref name="name"/>.</exception>
+    /// <exception cref="ArgumentException">The payload cannot be serialized for a remote target.</exception>
+    public void Send(string name, object payload) => Send(Registry.Lookup(name).Owner, payload);
+
+    /// <summary>Asks <paramref name="target"/> for a stream of values, read as they arrive.</summary>
+    /// <typeparam name="T">The expected type of each value.</typeparam>
+    /// <param name="target">The actor that answers.</param>
+    /// <param name="payload">What is asked.</param>
+    /// <param name="deadline">How long the whole stream may take, to its end (wall time); <see cref="Timeout.InfiniteTimeSpan"/> for no limit.</param>
+    /// <param name="cancellationToken">Stops reading; the target may keep sending, and what it sends is dropped.</param>
+    /// <returns>The values in the order the target sent them. Enumerating throws the exceptions <see cref="RequestAsync{T}(IActorRef, object, TimeSpan, CancellationToken)"/> throws.</returns>
+    /// <exception cref="ArgumentException">The payload cannot be serialized for a remote target.</exception>
+    public IAsyncEnumerable<T> StreamAsync<T>(IActorRef target, object payload, TimeSpan deadline, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        return StreamAsync<T>(target, null, payload, deadline, cancellationToken);
+    }
+
+    /// <summary>Asks the actor registered as <paramref name="name"/> for a stream of values, read as they arrive.</summary>
+    /// <typeparam name="T">The expected type of each value.</typeparam>
+    /// <param name="name">The registered name of the actor that answers.</param>
+    /// <param name="payload">What is asked.</param>
+    /// <param name="deadline">How long the whole stream may take, to its end (wall time); <see cref="Timeout.InfiniteTimeSpan"/> for no limit.</param>
+    /// <param name="cancellationToken">Stops reading; the target may keep sending, and what it sends is dropped.</param>
+    /// <returns>The values in the order the target sent them.</returns>
+    /// <exception cref="UnknownNameException">Nothing is registered as <paramref name="name"/> (at once, nothing is sent).</exception>
+    /// <exception cref="ArgumentException">The payload cannot be serialized for a remote target.</exception>
+    public IAsyncEnumerable<T> StreamAsync<T>(string name, object payload, TimeSpan deadline, CancellationToken cancellationToken = default)
+    {
+        var entry = Registry.Lookup(name);
+        return StreamAsync<T>(entry.Owner, entry.Name, payload, deadline, cancellationToken);
+    }
+
+    private static T Expect<T>(object? value, CallTarget target)
+    {
+        if (value is T typed)
+        {
+            return typed;
+        }
+
+        if (value is null && default(T) is null)
+        {
+            return default!;
+        }
+
+        throw new InvalidCastException(
+            $"'{target.Name}' on {target.Node} answered with {value?.GetType().FullName ?? "null"} where {typeof(T).FullName} was expected.");
+    }
+
+    private static void Observe(Task task) =>
+        task.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+
+    private async Task<T> RequestAsync<T>(IActorRef target, string? name, object payload, TimeSpan deadline, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(payload);
+        if (deadline <= TimeSpan.Zero || deadline == Timeout.InfiniteTimeSpan)
+        {
+            throw new ArgumentOutOfRangeException(nameof(deadline), deadline, "A request's deadline must be positive and finite.");
+        }
+
+        var describe = CallTarget.Of(target, name, Node);
+        var request = new CallRequest(NextCallId(), payload);
+        Check(target, request, payload);
+
+        var pending = new PendingCall(target);
+        _watcher.Tell(new CallWatcher.Watch(pending));
+        using var giveUp = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        object reply;
+        try
+        {
+            var answer = target.Ask<object>(request, deadline, giveUp.Token);
+            if (await Task.WhenAny(answer, pending.Terminated).ConfigureAwait(false) != answer && !answer.IsCompleted)
+            {
+                await giveUp.CancelAsync().ConfigureAwait(false);
+                Observe(answer);
+                throw new TargetTerminatedException(describe.Name, describe.Node, pending.Terminated.Result);
+            }
+
+            reply = await answer.ConfigureAwait(false);
+        }
+        catch (AskTimeoutException e)
+        {
+            throw new TimeoutException(
+                $"No answer from '{describe.Name}' on {describe.Node} within the deadline of {CallTarget.Format(deadline)} (wall time).", e);
+        }
+        finally
+        {
+            _watcher.Tell(new CallWatcher.Done(pending));
+        }
+
+        return reply switch
+        {
+            CallReply answer => Expect<T>(answer.Value, describe),
+            CallFailed failed => throw new RemoteException(failed.Error),
+            _ => throw new InvalidOperationException(
+                $"'{describe.Name}' on {describe.Node} answered with {reply.GetType().FullName}, not a CallReply or CallFailed; answer CallRequest through CallResponder."),
+        };
+    }
+
+    private IAsyncEnumerable<T> StreamAsync<T>(IActorRef target, string? name, object payload, TimeSpan deadline, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(payload);
+        if (deadline <= TimeSpan.Zero && deadline != Timeout.InfiniteTimeSpan)
+        {
+            throw new ArgumentOutOfRangeException(nameof(deadline), deadline, "A stream's deadline must be positive, or infinite.");
+        }
+
+        var describe = CallTarget.Of(target, name, Node);
+        var request = new CallRequest(NextCallId(), payload);
+        Check(target, request, payload);
+        return ReadStreamAsync<T>(target, request, deadline, describe, cancellationToken);
+    }
+
+    private async IAsyncEnumerable<T> ReadStreamAsync<T>(
+        IActorRef target,
+        CallRequest request,
+        TimeSpan deadline,
+        CallTarget describe,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var channel = Channel.CreateUnbounded<object?>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        var call = _system.SystemActorOf(StreamCallActor.Props(target, request, channel.Writer, deadline, describe));
+        try
+        {
+            while (await channel.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                while (channel.Reader.TryRead(out var value))
+                {
+                    yield return Expect<T>(value, describe);
+                }
+            }
+        }
+        finally
+        {
+            _system.Stop(call);
+        }
+    }
+
+    private void Check(IActorRef target, CallRequest request, object payload)
+    {
+        var problem = Wire.Problem(target, request, payload, "payload");
+        if (problem is not null)
+        {
+            throw new ArgumentException(char.ToUpperInvariant(problem[0]) + problem[1..] + ".", nameof(payload));
+        }
+    }
+
+    private long NextCallId() => Interlocked.Increment(ref _lastCallId);
+
+    private sealed class Provider : ExtensionIdProvider<CallClient>
+    {
+        public override CallClient CreateExtension(ExtendedActorSystem system) => new(system);
+    }
+}
