@@ -110,7 +110,7 @@ public sealed class ClusterProcessesSpec
 
         await host.WaitForLineAsync("cluster up:", StartTimeout);
         await host.WaitForLineAsync("member up:", StartTimeout);
-        await host.WaitForLineAsync("heartbeat #1 from", StartTimeout);
+        await host.WaitForLineAsync("heartbeat #1 on", StartTimeout);
         host.Terminate();
         await host.WaitForExitAsync(TimeSpan.FromSeconds(30));
 
