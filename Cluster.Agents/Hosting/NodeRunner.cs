@@ -62,7 +62,7 @@ public static class NodeRunner
         var system = host.Services.GetRequiredService<ActorSystem>();
         var cluster = Akka.Cluster.Cluster.Get(system);
         await output.WriteLineAsync($"{describe} listening at {cluster.SelfAddress} (roles: {string.Join(", ", cluster.SelfRoles)}); Ctrl+C to leave.").ConfigureAwait(false);
-        cluster.RegisterOnMemberUp(() => output.WriteLine($"cluster up: {cluster.SelfAddress} is Up in '{system.Name}' with {cluster.State.Members.Count} member(s)."));
+        cluster.RegisterOnMemberUp(() => output.WriteLine($"cluster up: {cluster.SelfAddress} is Up in cluster '{system.Name}'."));
 
         await host.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
         await output.WriteLineAsync($"{describe} stopped: left the cluster.").ConfigureAwait(false);

@@ -60,7 +60,7 @@ public sealed class ClusterProcessesSpec
         Assert.All(members, l => Assert.Contains("up since 20", l, StringComparison.Ordinal));
 
         // Heartbeats cross the cluster over pub-sub while the Lighthouse stays out of it.
-        await hostA.WaitForLineAsync("heartbeat #2", StartTimeout);
+        await hostA.WaitForLineAsync("devices alive: battery, dashboard, drive", StartTimeout);
 
         hostB.Kill();
 
@@ -110,7 +110,7 @@ public sealed class ClusterProcessesSpec
 
         await host.WaitForLineAsync("cluster up:", StartTimeout);
         await host.WaitForLineAsync("member up:", StartTimeout);
-        await host.WaitForLineAsync("heartbeat #1 on", StartTimeout);
+        await host.WaitForLineAsync("devices alive:", StartTimeout);
         host.Terminate();
         await host.WaitForExitAsync(TimeSpan.FromSeconds(30));
 

@@ -24,7 +24,7 @@ public sealed class LighthouseAndDemoHost : IAsyncLifetime
         _lighthouse = NodeProcess.Start("lighthouse", NodeProcess.LighthouseDll, ["--port", Port.ToString(), "--group", Group]);
         await _lighthouse.WaitForLineAsync("cluster up:", StartTimeout);
         Host = NodeProcess.Start("host", NodeProcess.HostDll, ["--demo", "--seed", $"127.0.0.1:{Port}", "--group", Group]);
-        await Host.WaitForLineAsync("heartbeat #1 on", StartTimeout);
+        await Host.WaitForLineAsync("devices alive: battery, dashboard, drive", StartTimeout);
     }
 
     /// <inheritdoc />
@@ -51,7 +51,8 @@ public sealed class TopicVerbsSpec(LighthouseAndDemoHost cluster) : IClassFixtur
         var (exitCode, output) = await TopicAsync("list");
 
         Assert.True(exitCode == 0, output);
-        Assert.Contains("host/heartbeat", output.Split('\n', StringSplitOptions.TrimEntries));
+        Assert.Contains("drive/heartbeat", output.Split('\n', StringSplitOptions.TrimEntries));
+        Assert.Contains("drive/odometry", output.Split('\n', StringSplitOptions.TrimEntries));
         Assert.Contains("*/heartbeat  (pattern)", output.Split('\n', StringSplitOptions.TrimEntries));
     }
 
@@ -66,8 +67,9 @@ public sealed class TopicVerbsSpec(LighthouseAndDemoHost cluster) : IClassFixtur
         foreach (var line in lines)
         {
             using var json = JsonDocument.Parse(line);
-            Assert.Equal("host/heartbeat", json.RootElement.GetProperty("topic").GetString());
-            Assert.Equal("heartbeat", json.RootElement.GetProperty("sender").GetString());
+            var sender = json.RootElement.GetProperty("sender").GetString();
+            Assert.Contains(sender, new[] { "drive", "battery", "dashboard" });
+            Assert.Equal($"{sender}/heartbeat", json.RootElement.GetProperty("topic").GetString());
             Assert.True(json.RootElement.GetProperty("payload").GetProperty("Sequence").GetInt64() > 0);
         }
     }
@@ -96,10 +98,11 @@ public sealed class TopicVerbsSpec(LighthouseAndDemoHost cluster) : IClassFixtur
     [Fact]
     public async Task Topic_hz_reports_the_rate_of_each_matching_topic()
     {
-        var (exitCode, output) = await TopicAsync("hz", "*/heartbeat", "--seconds", "3");
+        var (exitCode, output) = await TopicAsync("hz", "drive/*", "--seconds", "3");
 
         Assert.True(exitCode == 0, output);
-        Assert.Contains("host/heartbeat", output, StringComparison.Ordinal);
+        Assert.Contains("drive/odometry", output, StringComparison.Ordinal);
+        Assert.Contains("drive/heartbeat", output, StringComparison.Ordinal);
         Assert.Contains(" Hz ", output, StringComparison.Ordinal);
     }
 

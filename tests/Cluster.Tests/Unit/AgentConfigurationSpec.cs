@@ -44,14 +44,13 @@ public sealed class AgentConfigurationSpec
         Assert.Throws<ClusterConfigurationException>(() => AgentConfiguration.Read(Agents(hocon)));
 
     [Fact]
-    public void The_demo_configuration_lists_the_heartbeat_and_membership_agents()
+    public void The_demo_configuration_lists_the_demo_devices_and_the_membership_logger()
     {
         var agents = AgentConfiguration.Read(ClusterHocon.Demo);
 
-        Assert.Equal(["heartbeat", "membership"], agents.Select(a => a.Name));
-        Assert.Equal(typeof(HeartbeatAgent), agents[0].ActorType);
-        Assert.Equal(TimeSpan.FromSeconds(1), Assert.IsType<HeartbeatSettings>(agents[0].Settings).Interval);
-        Assert.Null(agents[1].Settings);
+        Assert.Equal(["drive", "battery", "dashboard", "membership"], agents.Select(a => a.Name));
+        Assert.Equal([typeof(DriveDevice), typeof(BatteryDevice), typeof(DashboardDevice), typeof(MembershipLogger)], agents.Select(a => a.ActorType));
+        Assert.All(agents, agent => Assert.Null(agent.Settings));
     }
 
     [Fact]
