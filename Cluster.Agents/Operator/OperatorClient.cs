@@ -77,6 +77,19 @@ public sealed class OperatorClient : IAsyncDisposable
     public Task PublishJsonAsync(string topic, string json, string? clrType, TimeSpan timeout) =>
         AskAsync<JsonPublished>(new PublishJson(topic, json, clrType, "operator"), timeout);
 
+    /// <summary>Calls an endpoint of a device, from a node of the cluster, with arguments given as JSON.</summary>
+    /// <param name="device">The device's name.</param>
+    /// <param name="endpoint">The endpoint.</param>
+    /// <param name="jsonArgs">The arguments, each one JSON value.</param>
+    /// <param name="deadline">How long the call may take.</param>
+    /// <returns>The answer as JSON.</returns>
+    /// <exception cref="OperatorException">The call failed (unknown device or endpoint, the handler threw, no answer); the message says why.</exception>
+    public async Task<string> CallAsync(string device, string endpoint, IReadOnlyList<string> jsonArgs, TimeSpan deadline)
+    {
+        var answer = await AskAsync<OperatorCallAnswered>(new OperatorCall(device, endpoint, [.. jsonArgs], deadline), deadline + TimeSpan.FromSeconds(2)).ConfigureAwait(false);
+        return answer.Json;
+    }
+
     /// <summary>
     /// Receives every message that matches <paramref name="pattern"/>, as JSON, until
     /// <paramref name="onMessage"/> returns false or <paramref name="cancellationToken"/> is cancelled.

@@ -1,7 +1,9 @@
 using System.Collections.Immutable;
 using Akka.Actor;
 using Akka.Cluster;
+using Cluster.Agents.Core.Calls;
 using Cluster.Agents.Core.Topics;
+using Cluster.Contracts.Devices;
 using Cluster.Contracts.Operator;
 using Cluster.Contracts.Topics;
 
@@ -42,6 +44,7 @@ public sealed class OperatorEndpoint : ReceiveActor
         Receive<PublishJson>(request => OnBusNode(request, Publish));
         Receive<StartEcho>(request => OnBusNode(request, StartEchoing));
         Receive<StopEcho>(request => OnBusNode(request, StopEchoing));
+        Receive<OperatorCall>(request => OnBusNode(request, Call));
         Receive<Terminated>(OnForwarderStopped);
     }
 
@@ -147,6 +150,29 @@ public sealed class OperatorEndpoint : ReceiveActor
         var forwarder = Context.ActorOf(Akka.Actor.Props.Create(() => new EchoForwarder(request.Pattern, request.Receiver, Sender)));
         Context.Watch(forwarder);
         _echoes[request.Receiver] = forwarder;
+    }
+
+    private void Call(OperatorCall request)
+    {
+        object?[] args;
+        try
+        {
+            args = [.. request.JsonArgs.Select(JsonPayload.FromJson)];
+        }
+        catch (FormatException e)
+        {
+            Sender.Tell(new OperatorFailed(e.Message));
+            return;
+        }
+
+        CallClient.Get(Context.System)
+            .RequestAsync<object?>(request.Target, new DeviceRequest(request.Endpoint, args), request.Deadline)
+            .ContinueWith(
+                call => call.IsCompletedSuccessfully
+                    ? new OperatorCallAnswered(JsonPayload.ToJson(call.Result))
+                    : (object)new OperatorFailed(call.Exception?.GetBaseException().Message ?? "the call was cancelled."),
+                TaskScheduler.Default)
+            .PipeTo(Sender);
     }
 
     private void OnForwarderStopped(Terminated terminated)

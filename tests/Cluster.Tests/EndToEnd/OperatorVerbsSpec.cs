@@ -35,8 +35,8 @@ public sealed class LighthouseAndDemoHost : IAsyncLifetime
     }
 }
 
-/// <summary>The topic verbs against a Lighthouse and a demo host running as real processes; the verbs ask the Lighthouse, which hands topic work to the host.</summary>
-public sealed class TopicVerbsSpec(LighthouseAndDemoHost cluster) : IClassFixture<LighthouseAndDemoHost>
+/// <summary>The topic and call verbs against a Lighthouse and a demo host running as real processes; the verbs ask the Lighthouse, which hands topic work to the host.</summary>
+public sealed class OperatorVerbsSpec(LighthouseAndDemoHost cluster) : IClassFixture<LighthouseAndDemoHost>
 {
     private static readonly TimeSpan VerbTimeout = TimeSpan.FromSeconds(20);
 
@@ -104,6 +104,34 @@ public sealed class TopicVerbsSpec(LighthouseAndDemoHost cluster) : IClassFixtur
         Assert.Contains("drive/odometry", output, StringComparison.Ordinal);
         Assert.Contains("drive/heartbeat", output, StringComparison.Ordinal);
         Assert.Contains(" Hz ", output, StringComparison.Ordinal);
+    }
+
+    private Task<(int ExitCode, string Output)> CallAsync(params string[] arguments) =>
+        NodeProcess.RunAsync(NodeProcess.HostDll, ["call", .. arguments, .. Seed], VerbTimeout);
+
+    [Fact]
+    public async Task Call_requests_a_device_endpoint_with_json_arguments_and_prints_the_answer()
+    {
+        var (setCode, setOutput) = await CallAsync("drive", "set-speed", "1.25");
+        var (getCode, getOutput) = await CallAsync("drive", "speed");
+
+        Assert.True(setCode == 0, setOutput);
+        Assert.Equal("1.25", setOutput.Trim());
+        Assert.True(getCode == 0, getOutput);
+        Assert.Equal("1.25", getOutput.Trim());
+    }
+
+    [Theory]
+    [InlineData("nobody speed", "No device or agent named 'nobody'")]
+    [InlineData("drive sped", "Device 'drive' has no endpoint 'sped'; its endpoints: set-speed, speed.")]
+    [InlineData("drive set-speed 9", "The drive's speed must be between -2 and 2 m/s.")]
+    [InlineData("drive set-speed {bad", "not valid JSON")]
+    public async Task Call_prints_the_error_and_exits_non_zero(string arguments, string expected)
+    {
+        var (exitCode, output) = await CallAsync(arguments.Split(' '));
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains(expected, output, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -1,0 +1,32 @@
+using System.CommandLine;
+using Cluster.Agents.Operator;
+
+namespace Cluster.Host;
+
+/// <summary>The <c>call</c> verb: request an endpoint of a device and print the answer as JSON.</summary>
+internal static class CallCommand
+{
+    public static Command Create(VerbRunner runner)
+    {
+        var device = new Argument<string>("device") { Description = "The device's name, e.g. drive." };
+        var endpoint = new Argument<string>("endpoint") { Description = "The endpoint, e.g. speed." };
+        var args = new Argument<string[]>("args") { Description = "The arguments, each one JSON value: 1.5, '\"text\"', '[1,2]'.", Arity = ArgumentArity.ZeroOrMore };
+        var deadline = new Option<string>("--deadline") { Description = "How long the call may take, e.g. \"2 s\".", DefaultValueFactory = _ => "5 s" };
+        return runner.Create("call", "Calls an endpoint of a device and prints the answer as JSON.", async (parse, client, _) =>
+        {
+            var jsonArgs = parse.GetValue(args) ?? [];
+            foreach (var json in jsonArgs)
+            {
+                JsonPayload.FromJson(json);
+            }
+
+            var answer = await client.CallAsync(
+                parse.GetValue(device)!,
+                parse.GetValue(endpoint)!,
+                jsonArgs,
+                Agents.Core.Duration.Parse(parse.GetValue(deadline)!)).ConfigureAwait(false);
+            await runner.Output.WriteLineAsync(answer).ConfigureAwait(false);
+            return 0;
+        }, device, endpoint, args, deadline);
+    }
+}
