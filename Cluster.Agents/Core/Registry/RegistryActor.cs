@@ -151,7 +151,8 @@ internal sealed partial class RegistryActor : ReceiveActor, IWithTimers
         _peers.Remove(member.Address.ToString());
         var dropped = _table.EntriesOf(member.Address).Count;
         _table.Drop(member.Address);
-        if (dropped > 0)
+        // This node's own removal is its shutdown, not news.
+        if (dropped > 0 && member.Address != Akka.Cluster.Cluster.Get(Context.System).SelfAddress)
         {
             _log.Info("Dropped {0} registration(s) of {1}: it was removed from the cluster.", dropped, member.Address);
         }
