@@ -37,6 +37,7 @@ internal static class HostCommands
         var verbs = new VerbRunner(output, errors);
         root.Add(CreateNodesCommand(verbs));
         root.Add(TopicCommands.Create(verbs));
+        root.Add(ClockCommands.Create(verbs));
         return root;
     }
 

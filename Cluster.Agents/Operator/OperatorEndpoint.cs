@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Akka.Actor;
 using Akka.Cluster;
+using Cluster.Agents.Core.Clocks;
 using Cluster.Agents.Core.Topics;
 using Cluster.Contracts.Operator;
 using Cluster.Contracts.Topics;
@@ -42,6 +43,7 @@ public sealed class OperatorEndpoint : ReceiveActor
         Receive<PublishJson>(request => OnBusNode(request, Publish));
         Receive<StartEcho>(request => OnBusNode(request, StartEchoing));
         Receive<StopEcho>(request => OnBusNode(request, StopEchoing));
+        Receive<IClockCommand>(request => OnBusNode(request, command => ClusterClock.Get(Context.System).Forward(command, Sender)));
         Receive<Terminated>(OnForwarderStopped);
     }
 

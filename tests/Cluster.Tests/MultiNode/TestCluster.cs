@@ -20,6 +20,8 @@ public sealed class TestCluster : IAsyncDisposable
 {
     private static readonly TimeSpan UpTimeout = TimeSpan.FromSeconds(20);
     private readonly List<IHost> _hosts = [];
+    private Config _programConfig = ClusterHocon.Host;
+    private Action<AkkaConfigurationBuilder, int>? _configure;
 
     private TestCluster(string group) => Group = group;
 
@@ -44,17 +46,12 @@ public sealed class TestCluster : IAsyncDisposable
         try
         {
             var programConfig = extraHocon is null ? ClusterHocon.Host : ConfigurationFactory.ParseString(extraHocon).WithFallback(ClusterHocon.Host);
-            var seed = await cluster.StartNodeAsync(new NodeOptions { Group = cluster.Group, Port = 0 }, programConfig, configure, 0);
-            var seedAddress = Akka.Cluster.Cluster.Get(seed).SelfAddress;
+            cluster._programConfig = programConfig;
+            cluster._configure = configure;
+            await cluster.StartNodeAsync(new NodeOptions { Group = cluster.Group, Port = 0 }, programConfig, configure, 0);
             for (var i = 1; i < count; i++)
             {
-                var options = new NodeOptions
-                {
-                    Group = cluster.Group,
-                    Port = 0,
-                    Seeds = [new System.Net.DnsEndPoint(seedAddress.Host!, seedAddress.Port!.Value)],
-                };
-                await cluster.StartNodeAsync(options, programConfig, configure, i);
+                await cluster.StartNodeAsync(cluster.JoiningOptions(), programConfig, configure, i);
             }
 
             cluster.Nodes = [.. cluster._hosts.Select(host => host.Services.GetRequiredService<ActorSystem>())];
@@ -66,6 +63,19 @@ public sealed class TestCluster : IAsyncDisposable
             await cluster.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Starts one more node, set up like the others (its index is the next one), and waits until every node
+    /// sees all members Up.
+    /// </summary>
+    /// <returns>The new node's actor system.</returns>
+    public async Task<ActorSystem> AddNodeAsync()
+    {
+        var system = await StartNodeAsync(JoiningOptions(), _programConfig, _configure, _hosts.Count);
+        Nodes = [.. Nodes, system];
+        await WaitUntilAllUpAsync(Nodes.Length);
+        return system;
     }
 
     /// <summary>Creates a test probe living on one node.</summary>
@@ -92,6 +102,17 @@ public sealed class TestCluster : IAsyncDisposable
         }
 
         _hosts.Clear();
+    }
+
+    private NodeOptions JoiningOptions()
+    {
+        var seed = Akka.Cluster.Cluster.Get(_hosts[0].Services.GetRequiredService<ActorSystem>()).SelfAddress;
+        return new NodeOptions
+        {
+            Group = Group,
+            Port = 0,
+            Seeds = [new System.Net.DnsEndPoint(seed.Host!, seed.Port!.Value)],
+        };
     }
 
     private async Task<ActorSystem> StartNodeAsync(NodeOptions options, Config programConfig, Action<AkkaConfigurationBuilder, int>? configure, int index)
