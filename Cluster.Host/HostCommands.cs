@@ -38,6 +38,7 @@ internal static class HostCommands
         root.Add(CreateNodesCommand(verbs));
         root.Add(TopicCommands.Create(verbs));
         root.Add(CallCommand.Create(verbs));
+        root.Add(ClockCommands.Create(verbs));
         return root;
     }
 

@@ -138,7 +138,13 @@ public sealed class OperatorClient : IAsyncDisposable
             });
     }
 
-    private async Task<T> AskAsync<T>(object message, TimeSpan timeout)
+    /// <summary>Asks the node's operator endpoint and waits for an answer of type <typeparamref name="T"/>.</summary>
+    /// <typeparam name="T">The expected answer.</typeparam>
+    /// <param name="message">The request, a contract the endpoint handles.</param>
+    /// <param name="timeout">How long to wait for the answer.</param>
+    /// <returns>The answer.</returns>
+    /// <exception cref="OperatorException">The node answered <see cref="OperatorFailed"/>, something else, or nothing in time.</exception>
+    public async Task<T> AskAsync<T>(object message, TimeSpan timeout)
     {
         try
         {

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Akka.Actor;
 using Akka.Cluster;
 using Cluster.Agents.Core.Calls;
+using Cluster.Agents.Core.Clocks;
 using Cluster.Agents.Core.Topics;
 using Cluster.Contracts.Devices;
 using Cluster.Contracts.Operator;
@@ -45,6 +46,7 @@ public sealed class OperatorEndpoint : ReceiveActor
         Receive<StartEcho>(request => OnBusNode(request, StartEchoing));
         Receive<StopEcho>(request => OnBusNode(request, StopEchoing));
         Receive<OperatorCall>(request => OnBusNode(request, Call));
+        Receive<IClockCommand>(request => OnBusNode(request, command => ClusterClock.Get(Context.System).Forward(command, Sender)));
         Receive<Terminated>(OnForwarderStopped);
     }
 

@@ -39,7 +39,7 @@ public sealed class ExternalClock : ClockBase
 
     private readonly Lock _lock = new();
     private readonly PriorityQueue<Entry, (double Due, long Seq)> _queue = new();
-    private readonly DateTimeOffset _utcStart;
+    private UtcOrigin _utcStart;
     private double _now;
     private long _sequence;
     private int _cancelledInQueue;
@@ -56,7 +56,7 @@ public sealed class ExternalClock : ClockBase
             throw new ArgumentOutOfRangeException(nameof(initTime), Invariant($"initTime must be a finite number of seconds, was {initTime}."));
         }
 
-        _utcStart = utcStart;
+        _utcStart = new UtcOrigin(utcStart);
         _now = initTime;
     }
 
@@ -64,7 +64,10 @@ public sealed class ExternalClock : ClockBase
     public override double Time => Volatile.Read(ref _now);
 
     /// <inheritdoc/>
-    public override DateTimeOffset UtcNow => _utcStart + TimeSpan.FromSeconds(Time);
+    public override DateTimeOffset UtcNow => UtcStart + TimeSpan.FromSeconds(Time);
+
+    /// <summary>Gets the UTC time at clock time 0.</summary>
+    internal DateTimeOffset UtcStart => Volatile.Read(ref _utcStart).Utc;
 
     /// <summary>Gets how many timers and sleeps are pending: scheduled, neither run nor cancelled.</summary>
     public int PendingCount
@@ -135,7 +138,7 @@ public sealed class ExternalClock : ClockBase
     /// <exception cref="AggregateException">One or more actions threw; every other due action still ran.</exception>
     public void SetTime(DateTimeOffset t)
     {
-        var target = (t - _utcStart).TotalSeconds;
+        var target = (t - UtcStart).TotalSeconds;
         lock (_lock)
         {
             if (target <= _now)
@@ -163,7 +166,14 @@ public sealed class ExternalClock : ClockBase
     }
 
     /// <inheritdoc/>
-    protected override double ToClockTime(DateTimeOffset utc, double now) => (utc - _utcStart).TotalSeconds;
+    protected override double ToClockTime(DateTimeOffset utc, double now) => (utc - UtcStart).TotalSeconds;
+
+    /// <summary>
+    /// Moves the UTC time at clock time 0, so that <see cref="UtcNow"/> matches another node's clock; the clock
+    /// time and every pending timer stay as they are (timers set for a UTC time were converted when scheduled).
+    /// </summary>
+    /// <param name="utcStart">The new UTC time at clock time 0.</param>
+    internal void SetUtcStart(DateTimeOffset utcStart) => Volatile.Write(ref _utcStart, new UtcOrigin(utcStart));
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
@@ -292,6 +302,9 @@ public sealed class ExternalClock : ClockBase
         _queue.EnqueueRange(live);
         _cancelledInQueue = 0;
     }
+
+    // A DateTimeOffset cannot be read atomically; a reference to an immutable holder can.
+    private sealed record UtcOrigin(DateTimeOffset Utc);
 
     private sealed class Entry(ExternalClock clock, Action action) : IClockTimer
     {

@@ -12,8 +12,8 @@ namespace Cluster.Agents.Core.Clocks;
 /// <c>cluster-node.clock.mode</c> chooses the clock: <c>real</c> (the default) for a <see cref="RealTimeClock"/>;
 /// <c>external</c> for an <see cref="ExternalClock"/> whose UTC start is the ActorSystem's start time and whose
 /// time starts at 0, advanced by code through <see cref="External"/>; <c>follow</c> for the same kind of
-/// <see cref="ExternalClock"/>, to be advanced by a cluster clock source over the topic bus (that source is
-/// added with the topic bus; until then, <see cref="External"/> is the hook it uses).
+/// <see cref="ExternalClock"/>, advanced from the cluster's <see cref="ClockSource"/> over the topic bus by the
+/// node's <see cref="ClusterClock"/> service.
 /// </para>
 /// <para>
 /// This clock is a separate service: the ActorSystem's scheduler, and with it remoting, heartbeats and failure

@@ -1,0 +1,36 @@
+namespace Cluster.Agents.Core.Clocks;
+
+/// <summary>The settings of a <see cref="ClockSource"/>, bound from its agent entry in <c>cluster-host.agents</c>.</summary>
+public sealed record ClockSourceSettings
+{
+    /// <summary>Gets the mode the source starts in: <c>step</c>, <c>run</c> or <c>pause</c>.</summary>
+    /// <value>The default is <see cref="ClockSourceMode.Step"/>.</value>
+    public ClockSourceMode Mode { get; init; } = ClockSourceMode.Step;
+
+    /// <summary>
+    /// Gets the rate of a run started by configuration, in simulated seconds per wall second (10 for ten times
+    /// real time); 0 runs as fast as the followers allow.
+    /// </summary>
+    /// <value>The default is 0.</value>
+    public double Rate { get; init; }
+
+    /// <summary>Gets how far each tick of a run advances the time; timers on different nodes keep their order to within it.</summary>
+    /// <value>The default is 10 ms.</value>
+    public TimeSpan Increment { get; init; } = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>
+    /// Gets how many ticks the source may publish beyond the last one every follower has applied: tick n is
+    /// published only once every follower has applied tick n - <c>MaxTicksAhead</c>. With 1, the followers run in
+    /// lockstep.
+    /// </summary>
+    /// <value>The default is 1.</value>
+    public int MaxTicksAhead { get; init; } = 1;
+
+    /// <summary>Gets how long a follower may lag behind before the source sends it the current tick directly.</summary>
+    /// <value>The default is 200 ms (wall time).</value>
+    public TimeSpan ResendInterval { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>Gets how long a follower may go without acknowledging a tick before the source stops waiting for it.</summary>
+    /// <value>The default is 5 s (wall time).</value>
+    public TimeSpan FollowerTimeout { get; init; } = TimeSpan.FromSeconds(5);
+}
