@@ -17,7 +17,7 @@ if (size is null)
 
 // Taken before the run, so the date and the load are those the figures were measured under.
 var header = Report.Header(args);
-IBenchGroup[] groups = [new LocalTell(), new RemoteAsk(), new PubSub()];
+IBenchGroup[] groups = [new LocalTell(), new RemoteAsk(), new PubSub(), new Cluster.Bench.Ours.DeviceRequestBench()];
 using var budget = new CancellationTokenSource(size.Budget);
 var context = new BenchContext(size, budget.Token);
 var rows = new List<BenchRow>();

@@ -33,7 +33,7 @@ namespace Cluster.Agents.Devices;
 public abstract class DeviceActor : ReceiveActor, IWithStash
 {
     private readonly Dictionary<string, List<Func<string, object, Task?>>> _topicHandlers = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, Func<object?[], Task<object?>>> _requestHandlers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, RequestHandler> _requestHandlers = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Func<string, object?, Task?>> _sendHandlers = new(StringComparer.Ordinal);
     private readonly List<(TimeSpan Period, Func<Task?> Work)> _periodic = [];
     private readonly List<Func<CancellationToken, Task>> _tasks = [];
@@ -113,12 +113,13 @@ public abstract class DeviceActor : ReceiveActor, IWithStash
     /// <param name="endpoint">The endpoint's name.</param>
     /// <param name="handler">Computes the answer from the arguments.</param>
     protected void OnRequest(string endpoint, Func<object?[], object?> handler) =>
-        AddRequestHandler(endpoint, args => Task.FromResult(handler(args)));
+        AddRequestHandler(endpoint, new RequestHandler(handler ?? throw new ArgumentNullException(nameof(handler)), null));
 
     /// <summary>Answers requests to <paramref name="endpoint"/> with what the async <paramref name="handler"/> completes with.</summary>
     /// <param name="endpoint">The endpoint's name.</param>
     /// <param name="handler">Computes the answer from the arguments; the device waits for it.</param>
-    protected void OnRequest(string endpoint, Func<object?[], Task<object?>> handler) => AddRequestHandler(endpoint, handler);
+    protected void OnRequest(string endpoint, Func<object?[], Task<object?>> handler) =>
+        AddRequestHandler(endpoint, new RequestHandler(null, handler ?? throw new ArgumentNullException(nameof(handler))));
 
     /// <summary>Answers requests without arguments.</summary>
     /// <typeparam name="TResult">The answer's type.</typeparam>
@@ -299,9 +300,9 @@ public abstract class DeviceActor : ReceiveActor, IWithStash
 
     private void Running()
     {
-        ReceiveAsync<TopicMessage>(OnTopicMessage);
-        ReceiveAsync<CallRequest>(OnCall);
-        ReceiveAsync<PeriodicTick>(tick => RunLogged(_periodic[tick.Index].Work, $"periodic work #{tick.Index + 1}"));
+        Receive<TopicMessage>(OnTopicMessage);
+        Receive<CallRequest>(OnCall);
+        Receive<PeriodicTick>(tick => Run([_periodic[tick.Index].Work], $"periodic work #{tick.Index + 1}"));
         Receive<HeartbeatTick>(_ => Publish("heartbeat", new DeviceHeartbeat(Name, CallClient.Get(Context.System).Node.ToString(), ++_heartbeats)));
         Receive<RegistrationRevoked>(revoked =>
         {
@@ -340,50 +341,94 @@ public abstract class DeviceActor : ReceiveActor, IWithStash
             TaskScheduler.Default);
     }
 
-    private async Task OnTopicMessage(TopicMessage message)
+    private void OnTopicMessage(TopicMessage message)
     {
-        if (!_topicHandlers.TryGetValue(message.Subscription, out var handlers))
+        if (_topicHandlers.TryGetValue(message.Subscription, out var handlers))
         {
-            return;
-        }
-
-        foreach (var handler in handlers)
-        {
-            await RunLogged(() => handler(message.Topic, message.Payload), $"the handler of '{message.Subscription}'").ConfigureAwait(true);
+            Run([.. handlers.Select(handler => (Func<Task?>)(() => handler(message.Topic, message.Payload)))], $"the handler of '{message.Subscription}'");
         }
     }
 
-    private Task OnCall(CallRequest request)
+    private void OnCall(CallRequest request)
     {
         switch (request.Payload)
         {
+            case DeviceRequest deviceRequest when _requestHandlers.TryGetValue(deviceRequest.Endpoint, out var handler) && handler.Sync is { } answer:
+                CallResponder.Respond(Context, request, _ => answer(deviceRequest.Args ?? []), Name);
+                break;
+            case DeviceRequest deviceRequest when _requestHandlers.TryGetValue(deviceRequest.Endpoint, out var handler):
+                var context = Context;
+                RunTask(() => CallResponder.RespondAsync(context, request, _ => handler.Async!(deviceRequest.Args ?? []), Name));
+                break;
             case DeviceRequest deviceRequest:
-                return CallResponder.RespondAsync(Context, request, _ => Answer(deviceRequest), Name);
+                CallResponder.Respond(Context, request, _ => throw new UnknownEndpointException(Name, deviceRequest.Endpoint, _requestHandlers.Keys), Name);
+                break;
             case DeviceSend send when _sendHandlers.TryGetValue(send.Endpoint, out var handler):
-                return RunLogged(() => handler(send.Sender, send.Data), $"the send handler of '{send.Endpoint}'");
+                Run([() => handler(send.Sender, send.Data)], $"the send handler of '{send.Endpoint}'");
+                break;
             case DeviceSend send:
                 Log.Warning("Device '{0}' dropped a send from {1}: {2}", Name, send.Sender, new UnknownEndpointException(Name, send.Endpoint, _sendHandlers.Keys).Message);
-                return Task.CompletedTask;
+                break;
             default:
                 if (request.ExpectsReply)
                 {
                     CallResponder.Respond(Context, request, payload => throw new ArgumentException($"Device '{Name}' takes DeviceRequest and DeviceSend, not {payload.GetType().FullName}."), Name);
                 }
 
-                return Task.CompletedTask;
+                break;
         }
     }
 
-    private Task<object?> Answer(DeviceRequest request) =>
-        _requestHandlers.TryGetValue(request.Endpoint, out var handler)
-            ? handler(request.Args ?? [])
-            : throw new UnknownEndpointException(Name, request.Endpoint, _requestHandlers.Keys);
+    // Runs the steps in order on the actor. Synchronous steps cost nothing more; from the first step that
+    // returns an unfinished task on, the rest run in RunTask, which holds the mailbox until they are done.
+    private void Run(IReadOnlyList<Func<Task?>> steps, string what)
+    {
+        for (var i = 0; i < steps.Count; i++)
+        {
+            Task? pending;
+            try
+            {
+                pending = steps[i]();
+            }
+            catch (Exception e)
+            {
+                LogFailure(e, what);
+                continue;
+            }
 
-    private async Task RunLogged(Func<Task?> work, string what)
+            if (pending is { IsCompletedSuccessfully: false })
+            {
+                var rest = steps.Skip(i + 1).ToList();
+                RunTask(async () =>
+                {
+                    await Observe(pending, what).ConfigureAwait(true);
+                    foreach (var step in rest)
+                    {
+                        await Observe(Invoke(step, what), what).ConfigureAwait(true);
+                    }
+                });
+                return;
+            }
+        }
+    }
+
+    private Task? Invoke(Func<Task?> step, string what)
     {
         try
         {
-            var task = work();
+            return step();
+        }
+        catch (Exception e)
+        {
+            LogFailure(e, what);
+            return null;
+        }
+    }
+
+    private async Task Observe(Task? task, string what)
+    {
+        try
+        {
             if (task is not null)
             {
                 await task.ConfigureAwait(true);
@@ -391,9 +436,12 @@ public abstract class DeviceActor : ReceiveActor, IWithStash
         }
         catch (Exception e)
         {
-            Log.Error(e, "Device '{0}': {1} threw {2}: {3}", Name, what, e.GetType().Name, e.Message);
+            LogFailure(e, what);
         }
     }
+
+    private void LogFailure(Exception e, string what) =>
+        Log.Error(e, "Device '{0}': {1} threw {2}: {3}", Name, what, e.GetType().Name, e.Message);
 
     private void AddTopicHandler(string pattern, Func<string, object, Task?> handler)
     {
@@ -408,10 +456,9 @@ public abstract class DeviceActor : ReceiveActor, IWithStash
         handlers.Add(handler);
     }
 
-    private void AddRequestHandler(string endpoint, Func<object?[], Task<object?>> handler)
+    private void AddRequestHandler(string endpoint, RequestHandler handler)
     {
         ArgumentException.ThrowIfNullOrEmpty(endpoint);
-        ArgumentNullException.ThrowIfNull(handler);
         if (!_requestHandlers.TryAdd(endpoint, handler))
         {
             throw new ArgumentException($"Device '{Name}' already answers requests to '{endpoint}'.", nameof(endpoint));
@@ -480,6 +527,9 @@ public abstract class DeviceActor : ReceiveActor, IWithStash
         throw new ArgumentException(
             $"Argument {index + 1} of the endpoint '{endpoint}' must be a {typeof(T).Name}; it was {(value is null ? "null" : $"a {value.GetType().Name} ({value})")}.");
     }
+
+    // One of the two is set: a synchronous handler answers in the receive itself.
+    private sealed record RequestHandler(Func<object?[], object?>? Sync, Func<object?[], Task<object?>>? Async);
 
     private sealed record Registered(Registration Registration);
 
