@@ -5,6 +5,7 @@ using Akka.Hosting;
 using Akka.Remote.Hosting;
 using Cluster.Agents.Core.Registry;
 using Cluster.Agents.Operator;
+using Cluster.Agents.Rpc;
 
 namespace Cluster.Agents.Hosting;
 
@@ -49,6 +50,7 @@ public static class ClusterNodeHostingExtensions
                 if (NameRegistry.IsEnabled(system))
                 {
                     NameRegistry.Get(system);
+                    AgentContainer.Get(system);
                 }
 
                 if (node.Seeds.IsEmpty && seedsItself)
