@@ -242,6 +242,9 @@ public sealed class AgentContainer : IExtension
             ? Proxy(address)
             : TypedAgentProxy.Create(type, new AgentConnection(this, address, null), string.Empty);
 
+    internal RpcAgent Hosting(string id) =>
+        _agents.TryGetValue(id, out var hosted) ? hosted.Agent : throw new InvalidOperationException($"No agent '{id}' is being spawned in container {Address}.");
+
     internal void Remember(RpcAgent agent, IActorRef host) => _agents[agent.Address.Id] = new Hosted(agent, host);
 
     internal void Forget(string id, IActorRef host)

@@ -8,8 +8,13 @@ internal sealed class AgentContainerActor : UntypedActor
     public const string Name = "agents";
 
     private readonly AgentContainer _container;
+    private readonly Props _hostProps;
 
-    public AgentContainerActor(AgentContainer container) => _container = container;
+    public AgentContainerActor(AgentContainer container)
+    {
+        _container = container;
+        _hostProps = Props.Create(() => new AgentHost(container));
+    }
 
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(Decider.From(Directive.Stop));
 
@@ -45,7 +50,8 @@ internal sealed class AgentContainerActor : UntypedActor
 
         try
         {
-            var host = Context.ActorOf(Props.CreateBy(new HostProducer(spawn.Agent, _container)), spawn.Agent.Address.Id);
+            _container.Remember(spawn.Agent, ActorRefs.Nobody);
+            var host = Context.ActorOf(_hostProps, spawn.Agent.Address.Id);
             _container.Remember(spawn.Agent, host);
             spawn.Done.TrySetResult(host);
         }
@@ -60,16 +66,4 @@ internal sealed class AgentContainerActor : UntypedActor
 
     /// <summary>Stops an agent.</summary>
     public sealed record StopAgent(string Id, TaskCompletionSource Done);
-
-    // Cheaper than an expression-compiled Props per agent: spawning many agents stays fast.
-    private sealed class HostProducer(RpcAgent agent, AgentContainer container) : IIndirectActorProducer
-    {
-        public Type ActorType => typeof(AgentHost);
-
-        public ActorBase Produce() => new AgentHost(agent, container);
-
-        public void Release(ActorBase actor)
-        {
-        }
-    }
 }

@@ -14,16 +14,19 @@ internal sealed class AgentHost : UntypedActor
 {
     private readonly RpcAgent _agent;
     private readonly AgentContainer _container;
-    private readonly string _origin;
-    private readonly Dictionary<string, ExposedMember[]> _paths = new(StringComparer.Ordinal);
+    private Dictionary<string, ExposedMember[]>? _paths;
     private CancellationTokenSource? _lifetime;
 
-    public AgentHost(RpcAgent agent, AgentContainer container)
+    // The agent is looked up by this actor's name, so one Props serves every agent of the container:
+    // spawning many agents allocates no Props, producer or closure each.
+    public AgentHost(AgentContainer container)
     {
-        _agent = agent;
         _container = container;
-        _origin = agent.Address.ToString();
+        _agent = container.Hosting(Self.Path.Name);
     }
+
+    // Built on use only: a quiet agent keeps no copy of its address string.
+    private string Origin => _agent.Address.ToString();
 
     /// <summary>Unwraps what a proxy or an agent sends or returns: agent references travel as their address.</summary>
     public static object? ToWire(object? value) => value switch
@@ -43,7 +46,7 @@ internal sealed class AgentHost : UntypedActor
         var token = _lifetime.Token;
         var agent = _agent;
         var log = Context.GetLogger();
-        var origin = _origin;
+        var origin = Origin;
         Task.Run(() => agent.RunLifetimeAsync(token), token).ContinueWith(
             run => log.Error(run.Exception!.GetBaseException(), "{0}: its RunAsync failed: {1}", origin, run.Exception!.GetBaseException().Message),
             CancellationToken.None,
@@ -75,7 +78,7 @@ internal sealed class AgentHost : UntypedActor
 
     private void Handle(CallRequest request)
     {
-        var call = CallResponder.Accept(Context, request, _origin);
+        var call = CallResponder.Accept(Context, request, Origin);
         ExposedMethod method;
         object? result;
         try
@@ -127,9 +130,10 @@ internal sealed class AgentHost : UntypedActor
         if (string.IsNullOrWhiteSpace(path))
         {
             throw new AgentLookupException(
-                $"A call to {_origin} needs a member name: the path is empty (e.g. \"cook\", or \"eggs/cook\" for a nested router).");
+                $"A call to {Origin} needs a member name: the path is empty (e.g. \"cook\", or \"eggs/cook\" for a nested router).");
         }
 
+        _paths ??= new Dictionary<string, ExposedMember[]>(StringComparer.Ordinal);
         if (!_paths.TryGetValue(path, out var chain))
         {
             chain = Walk(path);
@@ -147,7 +151,7 @@ internal sealed class AgentHost : UntypedActor
         if (!method.DeclaringType.IsInstanceOfType(current))
         {
             // A router's value changed type since the path was first resolved.
-            _paths.Remove(path);
+            _paths?.Remove(path);
             return Resolve(path);
         }
 
