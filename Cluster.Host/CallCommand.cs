@@ -3,16 +3,16 @@ using Cluster.Agents.Operator;
 
 namespace Cluster.Host;
 
-/// <summary>The <c>call</c> verb: request an endpoint of a device and print the answer as JSON.</summary>
+/// <summary>The <c>call</c> verb: request an endpoint of a device, or a member of an agent given by its address, and print the answer as JSON.</summary>
 internal static class CallCommand
 {
     public static Command Create(VerbRunner runner)
     {
-        var device = new Argument<string>("device") { Description = "The device's name, e.g. drive." };
-        var endpoint = new Argument<string>("endpoint") { Description = "The endpoint, e.g. speed." };
+        var device = new Argument<string>("device") { Description = "The device's name, e.g. drive, or an agent's address, e.g. agent://robot@127.0.0.1:4053/7." };
+        var endpoint = new Argument<string>("endpoint") { Description = "The endpoint, e.g. speed, or the agent member's path, e.g. eggs/cook." };
         var args = new Argument<string[]>("args") { Description = "The arguments, each one JSON value: 1.5, '\"text\"', '[1,2]'.", Arity = ArgumentArity.ZeroOrMore };
         var deadline = new Option<string>("--deadline") { Description = "How long the call may take, e.g. \"2 s\".", DefaultValueFactory = _ => "5 s" };
-        return runner.Create("call", "Calls an endpoint of a device and prints the answer as JSON.", async (parse, client, _) =>
+        return runner.Create("call", "Calls an endpoint of a device, or an exposed member of an agent by address and path, and prints the answer as JSON.", async (parse, client, _) =>
         {
             var jsonArgs = parse.GetValue(args) ?? [];
             foreach (var json in jsonArgs)

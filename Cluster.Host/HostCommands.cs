@@ -39,6 +39,7 @@ internal static class HostCommands
         root.Add(TopicCommands.Create(verbs));
         root.Add(CallCommand.Create(verbs));
         root.Add(ClockCommands.Create(verbs));
+        root.Add(CreateAgentsCommand(verbs));
         return root;
     }
 
@@ -87,6 +88,18 @@ internal static class HostCommands
         using var host = NodeRunner.Build(node, programConfig, agents, verbose);
         return await NodeRunner.RunAsync(host, "Host", output, cancellationToken).ConfigureAwait(false);
     }
+
+    private static Command CreateAgentsCommand(VerbRunner runner) =>
+        runner.Create("agents", "Lists the RPC agents of every host's container, cluster-wide: address and type.", async (_, client, _) =>
+        {
+            var list = await client.ListAgentsAsync(VerbRunner.AnswerTimeout).ConfigureAwait(false);
+            foreach (var agent in list.Agents)
+            {
+                await runner.Output.WriteLineAsync($"{agent.Address,-50} {agent.Type}").ConfigureAwait(false);
+            }
+
+            return 0;
+        });
 
     private static Command CreateNodesCommand(VerbRunner runner) =>
         runner.Create("nodes", "Lists the cluster's members as the seed node sees them: address, status, roles, up since.", async (_, client, _) =>

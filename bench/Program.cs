@@ -1,5 +1,6 @@
 using Cluster.Bench;
 using Cluster.Bench.Baselines;
+using Cluster.Bench.Ours;
 using Cluster.Bench.Support;
 
 // Prints one markdown table of raw Akka.NET baselines measured in this run; see docs/BENCHMARKS.md.
@@ -17,7 +18,7 @@ if (size is null)
 
 // Taken before the run, so the date and the load are those the figures were measured under.
 var header = Report.Header(args);
-IBenchGroup[] groups = [new LocalTell(), new RemoteAsk(), new PubSub(), new Cluster.Bench.Ours.DeviceRequestBench()];
+IBenchGroup[] groups = [new LocalTell(), new RemoteAsk(), new PubSub(), new DeviceRequestBench(), new AgentRpc()];
 using var budget = new CancellationTokenSource(size.Budget);
 var context = new BenchContext(size, budget.Token);
 var rows = new List<BenchRow>();

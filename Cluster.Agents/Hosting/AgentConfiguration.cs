@@ -19,7 +19,10 @@ namespace Cluster.Agents.Hosting;
 ///   }
 /// }
 /// </code>
-/// The actor type has one public constructor, taking nothing or a settings object; see
+/// A type deriving from <see cref="Rpc.RpcAgent"/> is spawned into the node's <see cref="Rpc.AgentContainer"/>
+/// under its entry's name (its address ends with <c>/name</c>, and the name is registered cluster-wide);
+/// any other type is an actor spawned under <c>/user/name</c>.
+/// The type has one public constructor, taking nothing or a settings object; see
 /// <see cref="SettingsBinder"/> for how <c>settings</c> is bound to that object.
 /// </remarks>
 public static class AgentConfiguration
@@ -74,9 +77,9 @@ public static class AgentConfiguration
         var typeName = typeValue.GetString();
         var actorType = FindType(typeName)
             ?? throw new ClusterConfigurationException($"{key}.type", typeName, "no such type: give its full name and assembly, e.g. \"MyRobot.DriveAgent, MyRobot\".");
-        if (!typeof(ActorBase).IsAssignableFrom(actorType) || actorType.IsAbstract)
+        if (!(typeof(ActorBase).IsAssignableFrom(actorType) || typeof(Rpc.RpcAgent).IsAssignableFrom(actorType)) || actorType.IsAbstract)
         {
-            throw new ClusterConfigurationException($"{key}.type", typeName, "not an actor type: an agent must be a concrete subclass of Akka.Actor.ActorBase (ReceiveActor, UntypedActor, ...).");
+            throw new ClusterConfigurationException($"{key}.type", typeName, "not an actor type: an agent must be a concrete subclass of Akka.Actor.ActorBase (ReceiveActor, UntypedActor, ...) or of Cluster.Agents.Rpc.RpcAgent.");
         }
 
         var constructors = actorType.GetConstructors(BindingFlags.Public | BindingFlags.Instance);

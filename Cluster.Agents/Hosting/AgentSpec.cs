@@ -8,6 +8,9 @@ namespace Cluster.Agents.Hosting;
 /// <param name="Settings">The settings passed to the type's constructor, or null when it takes none.</param>
 public sealed record AgentSpec(string Name, Type ActorType, object? Settings)
 {
-    /// <summary>Gets the props that create the agent.</summary>
+    /// <summary>Gets a value indicating whether the type is an RPC agent, spawned into the node's container rather than as an actor.</summary>
+    public bool IsRpcAgent => typeof(Rpc.RpcAgent).IsAssignableFrom(ActorType);
+
+    /// <summary>Gets the props that create the agent (an actor type only).</summary>
     public Props Props => Settings is null ? Props.Create(ActorType) : Props.Create(ActorType, Settings);
 }

@@ -5,6 +5,7 @@ using Akka.Hosting;
 using Akka.Remote.Hosting;
 using Cluster.Agents.Core.Registry;
 using Cluster.Agents.Operator;
+using Cluster.Agents.Rpc;
 
 namespace Cluster.Agents.Hosting;
 
@@ -49,6 +50,7 @@ public static class ClusterNodeHostingExtensions
                 if (NameRegistry.IsEnabled(system))
                 {
                     NameRegistry.Get(system);
+                    AgentContainer.Get(system);
                 }
 
                 if (node.Seeds.IsEmpty && seedsItself)
@@ -60,7 +62,7 @@ public static class ClusterNodeHostingExtensions
         return builder;
     }
 
-    /// <summary>Spawns <paramref name="agents"/> under <c>/user</c>, each under its name.</summary>
+    /// <summary>Spawns <paramref name="agents"/>: actors under <c>/user</c>, RPC agents into the node's <see cref="AgentContainer"/>, each under its name.</summary>
     /// <param name="builder">The Akka.Hosting builder.</param>
     /// <param name="agents">The agents, already checked by <see cref="AgentConfiguration.Read"/>.</param>
     /// <returns>The builder.</returns>
@@ -69,6 +71,14 @@ public static class ClusterNodeHostingExtensions
         {
             foreach (var agent in agents)
             {
+                if (agent.IsRpcAgent)
+                {
+                    // Blocking keeps start-up failing when an agent cannot start; the container answers from its own actor.
+                    object?[] args = agent.Settings is null ? [] : [agent.Settings];
+                    AgentContainer.Get(system).SpawnNamedAsync(agent.Name, agent.ActorType, args).GetAwaiter().GetResult();
+                    continue;
+                }
+
                 system.ActorOf(agent.Props, agent.Name);
             }
         });

@@ -90,6 +90,12 @@ public sealed class OperatorClient : IAsyncDisposable
         return answer.Json;
     }
 
+    /// <summary>Asks for the agents of every host's container, cluster-wide.</summary>
+    /// <param name="timeout">How long to wait for the answer.</param>
+    /// <returns>The agents, ordered by address.</returns>
+    /// <exception cref="OperatorException">The node did not answer in time.</exception>
+    public Task<AgentList> ListAgentsAsync(TimeSpan timeout) => AskAsync<AgentList>(ListAgents.Instance, timeout);
+
     /// <summary>
     /// Receives every message that matches <paramref name="pattern"/>, as JSON, until
     /// <paramref name="onMessage"/> returns false or <paramref name="cancellationToken"/> is cancelled.

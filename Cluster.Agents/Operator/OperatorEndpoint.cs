@@ -4,6 +4,7 @@ using Akka.Cluster;
 using Cluster.Agents.Core.Calls;
 using Cluster.Agents.Core.Clocks;
 using Cluster.Agents.Core.Topics;
+using Cluster.Agents.Rpc;
 using Cluster.Contracts.Devices;
 using Cluster.Contracts.Operator;
 using Cluster.Contracts.Topics;
@@ -47,6 +48,8 @@ public sealed class OperatorEndpoint : ReceiveActor
         Receive<StopEcho>(request => OnBusNode(request, StopEchoing));
         Receive<OperatorCall>(request => OnBusNode(request, Call));
         Receive<IClockCommand>(request => OnBusNode(request, command => ClusterClock.Get(Context.System).Forward(command, Sender)));
+        Receive<ListAgents>(request => OnBusNode(request, ListAgentsCluster));
+        Receive<GetLocalAgents>(_ => Sender.Tell(LocalAgents()));
         Receive<Terminated>(OnForwarderStopped);
     }
 
@@ -167,14 +170,39 @@ public sealed class OperatorEndpoint : ReceiveActor
             return;
         }
 
-        CallClient.Get(Context.System)
-            .RequestAsync<object?>(request.Target, new DeviceRequest(request.Endpoint, args), request.Deadline)
+        var answer = AgentAddress.TryParse(request.Target, out var agent)
+            ? CallAgentAsync(agent, request.Endpoint, args, request.Deadline)
+            : CallClient.Get(Context.System).RequestAsync<object?>(request.Target, new DeviceRequest(request.Endpoint, args), request.Deadline);
+        answer
             .ContinueWith(
                 call => call.IsCompletedSuccessfully
                     ? new OperatorCallAnswered(JsonPayload.ToJson(call.Result))
                     : (object)new OperatorFailed(call.Exception?.GetBaseException().Message ?? "the call was cancelled."),
                 TaskScheduler.Default)
             .PipeTo(Sender);
+    }
+
+    private async Task<object?> CallAgentAsync(AgentAddress address, string path, object?[] args, TimeSpan deadline)
+    {
+        var proxy = await AgentContainer.Get(Context.System).ConnectAsync(address).ConfigureAwait(false);
+        return await proxy.CallAsync<object?>(deadline, path, args).ConfigureAwait(false);
+    }
+
+    private AgentList LocalAgents() =>
+        new(AgentContainer.IsEnabled(Context.System)
+            ? [.. AgentContainer.Get(Context.System).Agents.Select(a => new AgentListing(a.Address.ToString(), a.Type))]
+            : []);
+
+    private void ListAgentsCluster(ListAgents request)
+    {
+        var lists = BusMembers()
+            .Select(node => Context.ActorSelection(new RootActorPath(node) / "user" / Name)
+                .Ask<AgentList>(GetLocalAgents.Instance, GatherTimeout)
+                .ContinueWith(t => t.IsCompletedSuccessfully ? t.Result.Agents : [], TaskScheduler.Default))
+            .ToList();
+        Task.WhenAll(lists).ContinueWith(
+            all => new AgentList([.. all.Result.SelectMany(a => a).OrderBy(a => a.Address, StringComparer.Ordinal)]),
+            TaskScheduler.Default).PipeTo(Sender);
     }
 
     private void OnForwarderStopped(Terminated terminated)

@@ -44,12 +44,14 @@ public sealed class AgentConfigurationSpec
         Assert.Throws<ClusterConfigurationException>(() => AgentConfiguration.Read(Agents(hocon)));
 
     [Fact]
-    public void The_demo_configuration_lists_the_demo_devices_and_the_membership_logger()
+    public void The_demo_configuration_lists_the_demo_devices_the_rpc_agents_and_the_membership_logger()
     {
         var agents = AgentConfiguration.Read(ClusterHocon.Demo);
 
-        Assert.Equal(["drive", "battery", "dashboard", "membership"], agents.Select(a => a.Name));
-        Assert.Equal([typeof(DriveDevice), typeof(BatteryDevice), typeof(DashboardDevice), typeof(MembershipLogger)], agents.Select(a => a.ActorType));
+        Assert.Equal(["drive", "battery", "dashboard", "drive-control", "planner", "membership"], agents.Select(a => a.Name));
+        Assert.Equal(
+            [typeof(DriveDevice), typeof(BatteryDevice), typeof(DashboardDevice), typeof(DriveControl), typeof(Planner), typeof(MembershipLogger)],
+            agents.Select(a => a.ActorType));
         Assert.All(agents, agent => Assert.Null(agent.Settings));
     }
 

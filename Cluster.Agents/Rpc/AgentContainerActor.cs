@@ -1,0 +1,69 @@
+using Akka.Actor;
+
+namespace Cluster.Agents.Rpc;
+
+/// <summary>The node's container actor (<c>/user/agents</c>): the parent of every agent's host actor.</summary>
+internal sealed class AgentContainerActor : UntypedActor
+{
+    public const string Name = "agents";
+
+    private readonly AgentContainer _container;
+    private readonly Props _hostProps;
+
+    public AgentContainerActor(AgentContainer container)
+    {
+        _container = container;
+        _hostProps = Props.Create(() => new AgentHost(container));
+    }
+
+    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(Decider.From(Directive.Stop));
+
+    protected override void OnReceive(object message)
+    {
+        switch (message)
+        {
+            case Spawn spawn:
+                OnSpawn(spawn);
+                break;
+            case StopAgent stop:
+                if (Context.Child(stop.Id) is { } child && !child.IsNobody())
+                {
+                    Context.Stop(child);
+                }
+
+                stop.Done.TrySetResult();
+                break;
+            default:
+                Unhandled(message);
+                break;
+        }
+    }
+
+    private void OnSpawn(Spawn spawn)
+    {
+        if (!Context.Child(spawn.Agent.Address.Id).IsNobody())
+        {
+            spawn.Done.TrySetException(new InvalidOperationException(
+                $"An agent with id '{spawn.Agent.Address.Id}' already runs in container {spawn.Agent.Address.Container}."));
+            return;
+        }
+
+        try
+        {
+            _container.Remember(spawn.Agent, ActorRefs.Nobody);
+            var host = Context.ActorOf(_hostProps, spawn.Agent.Address.Id);
+            _container.Remember(spawn.Agent, host);
+            spawn.Done.TrySetResult(host);
+        }
+        catch (Exception e)
+        {
+            spawn.Done.TrySetException(e);
+        }
+    }
+
+    /// <summary>Creates the host actor of an agent that is already constructed.</summary>
+    public sealed record Spawn(RpcAgent Agent, TaskCompletionSource<IActorRef> Done);
+
+    /// <summary>Stops an agent.</summary>
+    public sealed record StopAgent(string Id, TaskCompletionSource Done);
+}

@@ -1,0 +1,5 @@
+using Cluster.Tests.MultiNode;
+
+namespace Cluster.Tests.Rpc;
+
+public sealed class OneNodeClusterFixture() : ClusterFixture(1);
