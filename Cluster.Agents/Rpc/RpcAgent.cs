@@ -43,8 +43,8 @@ public abstract class RpcAgent : IAgentReference
     /// <summary>Gets the node's clock (<see cref="NodeClock"/>): sleep and schedule on it, so the agent also runs on simulated time.</summary>
     protected IClock Clock => NodeClock.Get(Container.System).Clock;
 
-    /// <summary>Gets a logger whose lines name the agent's type.</summary>
-    protected ILoggingAdapter Log => _log ??= Logging.GetLogger(Container.System, GetType());
+    /// <summary>Gets a logger whose lines name the agent (<c>agents/&lt;id&gt;</c>) and its type.</summary>
+    protected ILoggingAdapter Log => _log ??= new BusLogging(Container.System.EventStream, $"agents/{Address.Id}", GetType(), Container.System.Settings.LogFormatter);
 
     /// <summary>
     /// Runs for the agent's lifetime: started once the agent is spawned, cancelled through
