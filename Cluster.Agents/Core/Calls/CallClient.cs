@@ -160,9 +160,6 @@ public sealed class CallClient : IExtension
             $"'{target.Name}' on {target.Node} answered with {value?.GetType().FullName ?? "null"} where {typeof(T).FullName} was expected.");
     }
 
-    private static void Observe(Task task) =>
-        task.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-
     private async Task<T> RequestAsync<T>(IActorRef target, string? name, object payload, TimeSpan deadline, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(payload);
@@ -175,21 +172,17 @@ public sealed class CallClient : IExtension
         var request = new CallRequest(NextCallId(), payload);
         Check(target, request, payload);
 
-        var pending = new PendingCall(target);
-        _watcher.Tell(new CallWatcher.Watch(pending));
         using var giveUp = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var pending = new PendingCall(target, giveUp);
+        _watcher.Tell(new CallWatcher.Watch(pending));
         object reply;
         try
         {
-            var answer = target.Ask<object>(request, deadline, giveUp.Token);
-            if (await Task.WhenAny(answer, pending.Terminated).ConfigureAwait(false) != answer && !answer.IsCompleted)
-            {
-                await giveUp.CancelAsync().ConfigureAwait(false);
-                Observe(answer);
-                throw new TargetTerminatedException(describe.Name, describe.Node, pending.Terminated.Result);
-            }
-
-            reply = await answer.ConfigureAwait(false);
+            reply = await target.Ask<object>(request, deadline, giveUp.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (pending.Terminated.IsCompleted && !cancellationToken.IsCancellationRequested)
+        {
+            throw new TargetTerminatedException(describe.Name, describe.Node, pending.Terminated.Result);
         }
         catch (AskTimeoutException e)
         {

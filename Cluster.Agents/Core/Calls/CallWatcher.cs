@@ -87,7 +87,7 @@ internal sealed class CallWatcher : ReceiveActor, IWithTimers
 }
 
 /// <summary>One request waiting for its answer; completes <see cref="Terminated"/> if its target terminates first.</summary>
-internal sealed class PendingCall(IActorRef target)
+internal sealed class PendingCall(IActorRef target, CancellationTokenSource? abort = null)
 {
     private readonly TaskCompletionSource<bool> _terminated = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -96,5 +96,16 @@ internal sealed class PendingCall(IActorRef target)
     /// <summary>Gets a task that completes, with whether the target was known to exist, when the target terminates.</summary>
     public Task<bool> Terminated => _terminated.Task;
 
-    public void SetTerminated(bool existed) => _terminated.TrySetResult(existed);
+    public void SetTerminated(bool existed)
+    {
+        _terminated.TrySetResult(existed);
+        try
+        {
+            // Cancelling the caller's wait is what makes the call fail at once; the caller may have finished already.
+            abort?.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
 }
