@@ -150,8 +150,12 @@ public sealed class TopicBus : IExtension
     internal Task UnsubscribeAsync(TopicSubscription subscription) =>
         _actor.Ask<TopicBusActor.Unsubscribed>(new TopicBusActor.Unsubscribe(subscription), TimeSpan.FromSeconds(10));
 
+    // Only the bus's actor changes the routes, so reading the current table and replacing it cannot race.
     internal void UpdateRoutes(IEnumerable<string> patterns) =>
-        Volatile.Write(ref _routes, RouteTable.Create(patterns, Settings.RouteCacheSize));
+        Volatile.Write(ref _routes, RouteTable.Create(patterns, Settings.RouteCacheSize, Volatile.Read(ref _routes)));
+
+    internal void AddRoute(string pattern) =>
+        Volatile.Write(ref _routes, Volatile.Read(ref _routes).With(pattern));
 
     /// <summary>Creates the <see cref="TopicBus"/> extension; list it in <c>akka.extensions</c> to start the bus with the node.</summary>
     public sealed class Provider : ExtensionIdProvider<TopicBus>
