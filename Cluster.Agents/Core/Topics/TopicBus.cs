@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Configuration;
 using Cluster.Agents.Core.Clocks;
+using Cluster.Contracts;
 using Cluster.Contracts.Topics;
 using AkkaSerializer = Akka.Serialization.Serializer;
 
@@ -40,7 +41,8 @@ public sealed class TopicBus : IExtension
         _system = system;
         Settings = TopicSettings.Create(system.Settings.Config);
         _mediator = DistributedPubSub.Get(system).Mediator;
-        _serializer = system.Serialization.FindSerializerForType(typeof(TopicEnvelope));
+        // The payload's serializer is the one the cluster binds to its own messages; the envelope has one of its own.
+        _serializer = system.Serialization.FindSerializerForType(typeof(IClusterMessage));
         _nodeName = Akka.Cluster.Cluster.Get(system).SelfAddress.ToString();
         var clock = NodeClock.Get(system).Clock;
         _utcNow = () => clock.UtcNow;
