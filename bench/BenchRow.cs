@@ -6,11 +6,14 @@ namespace Cluster.Bench;
 /// </summary>
 /// <param name="Case">What is measured, including the serializer when one is involved.</param>
 /// <param name="Unit">The unit of both figures, e.g. <c>msg/s</c> or <c>µs</c>.</param>
-/// <param name="Raw">The raw Akka.NET figure.</param>
+/// <param name="Raw">
+/// The raw Akka.NET figure, or the reference the case names when raw Akka.NET has no such case; <see langword="null"/>
+/// when there is nothing to compare with.
+/// </param>
 /// <param name="Ours">Our layer's figure, or <see langword="null"/> while our layer has no such case.</param>
-public sealed record BenchRow(string Case, string Unit, double Raw, double? Ours = null)
+public sealed record BenchRow(string Case, string Unit, double? Raw, double? Ours = null)
 {
-    /// <summary>Gets ours ÷ raw, or <see langword="null"/> while there is no figure of ours.</summary>
+    /// <summary>Gets ours ÷ raw, or <see langword="null"/> while one of the two figures is missing.</summary>
     public double? Ratio => Ours / Raw;
 }
 
@@ -35,6 +38,11 @@ public interface IBenchGroup
 /// <param name="PubSubRuns">Measured pub-sub throughput runs; the median is reported.</param>
 /// <param name="LatencyWarmup">Paced pub-sub messages sent before the recorded ones.</param>
 /// <param name="LatencySamples">Recorded paced pub-sub messages.</param>
+/// <param name="SubscribeTopics">Fresh topics subscribed per kind (raw, exact, glob) in the subscribe latency group.</param>
+/// <param name="GlobPatterns">Distinct glob patterns subscribed before publishes are timed.</param>
+/// <param name="GlobPublishes">Timed publishes per glob scaling case.</param>
+/// <param name="GlobChunk">Publishes per glob scaling case between two waits for the nodes to drain.</param>
+/// <param name="ClockRuns">Measured runs of one simulated hour per step size; the median is reported.</param>
 /// <param name="Budget">The longest the whole run may take before it is aborted.</param>
 public sealed record BenchSize(
     int LocalTellMessages,
@@ -45,9 +53,14 @@ public sealed record BenchSize(
     int PubSubRuns,
     int LatencyWarmup,
     int LatencySamples,
+    int SubscribeTopics,
+    int GlobPatterns,
+    int GlobPublishes,
+    int GlobChunk,
+    int ClockRuns,
     TimeSpan Budget)
 {
-    /// <summary>Gets the sizes of the full run (about a minute on two cores).</summary>
+    /// <summary>Gets the sizes of the full run (about a minute and a half on two cores).</summary>
     public static BenchSize Full { get; } = new(
         LocalTellMessages: 3_000_000,
         LocalTellRuns: 3,
@@ -57,7 +70,12 @@ public sealed record BenchSize(
         PubSubRuns: 3,
         LatencyWarmup: 1_000,
         LatencySamples: 10_000,
-        Budget: TimeSpan.FromSeconds(150));
+        SubscribeTopics: 20,
+        GlobPatterns: 10_000,
+        GlobPublishes: 500_000,
+        GlobChunk: 10_000,
+        ClockRuns: 3,
+        Budget: TimeSpan.FromSeconds(300));
 
     /// <summary>Gets the sizes of the smoke check: every case runs, on figures too small to trust.</summary>
     public static BenchSize Quick { get; } = new(
@@ -69,7 +87,12 @@ public sealed record BenchSize(
         PubSubRuns: 1,
         LatencyWarmup: 100,
         LatencySamples: 500,
-        Budget: TimeSpan.FromSeconds(60));
+        SubscribeTopics: 5,
+        GlobPatterns: 1_000,
+        GlobPublishes: 50_000,
+        GlobChunk: 10_000,
+        ClockRuns: 1,
+        Budget: TimeSpan.FromSeconds(90));
 }
 
 /// <summary>What every group gets from the run: its sizes, the run's deadline, and a place for notes.</summary>

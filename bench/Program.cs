@@ -3,7 +3,7 @@ using Cluster.Bench.Baselines;
 using Cluster.Bench.Ours;
 using Cluster.Bench.Support;
 
-// Prints one markdown table of raw Akka.NET baselines measured in this run; see docs/BENCHMARKS.md.
+// Prints one markdown table of our layer's figures beside raw Akka.NET baselines measured in this run; see docs/BENCHMARKS.md.
 var size = args switch
 {
     [] => BenchSize.Full,
@@ -18,7 +18,11 @@ if (size is null)
 
 // Taken before the run, so the date and the load are those the figures were measured under.
 var header = Report.Header(args);
-IBenchGroup[] groups = [new LocalTell(), new RemoteAsk(), new PubSub(), new DeviceRequestBench(), new AgentRpc()];
+IBenchGroup[] groups =
+[
+    new LocalTell(), new RemoteAsk(), new TopicBusBench(), new SubscribeLatency(), new GlobScaling(),
+    new DeviceRequestBench(), new AgentRpc(), new ExternalClockBench(), new ClusterClockBench(),
+];
 using var budget = new CancellationTokenSource(size.Budget);
 var context = new BenchContext(size, budget.Token);
 var rows = new List<BenchRow>();
@@ -27,9 +31,11 @@ foreach (var group in groups)
 {
     // Progress goes to standard error so standard output is only the report.
     await Console.Error.WriteLineAsync($"running {group.Name}...");
+    var groupStart = Stopwatch.GetTimestamp();
     try
     {
         rows.AddRange(await group.RunAsync(context));
+        await Console.Error.WriteLineAsync(FormattableString.Invariant($"{group.Name}: {Stopwatch.GetElapsedTime(groupStart).TotalSeconds:0.0} s"));
     }
     catch (Exception e)
     {
@@ -49,4 +55,5 @@ foreach (var note in context.Notes)
 }
 
 Console.WriteLine(FormattableString.Invariant($"- total run time: {total.Elapsed.TotalSeconds:0.0} s"));
+Console.WriteLine($"- load average at end (1, 5, 15 min): {Report.LoadAverage()}");
 return 0;

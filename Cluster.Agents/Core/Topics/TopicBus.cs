@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Configuration;
 using Cluster.Agents.Core.Clocks;
+using Cluster.Contracts;
 using Cluster.Contracts.Topics;
 using AkkaSerializer = Akka.Serialization.Serializer;
 
@@ -40,7 +41,8 @@ public sealed class TopicBus : IExtension
         _system = system;
         Settings = TopicSettings.Create(system.Settings.Config);
         _mediator = DistributedPubSub.Get(system).Mediator;
-        _serializer = system.Serialization.FindSerializerForType(typeof(TopicEnvelope));
+        // The payload's serializer is the one the cluster binds to its own messages; the envelope has one of its own.
+        _serializer = system.Serialization.FindSerializerForType(typeof(IClusterMessage));
         _nodeName = Akka.Cluster.Cluster.Get(system).SelfAddress.ToString();
         var clock = NodeClock.Get(system).Clock;
         _utcNow = () => clock.UtcNow;
@@ -150,8 +152,12 @@ public sealed class TopicBus : IExtension
     internal Task UnsubscribeAsync(TopicSubscription subscription) =>
         _actor.Ask<TopicBusActor.Unsubscribed>(new TopicBusActor.Unsubscribe(subscription), TimeSpan.FromSeconds(10));
 
+    // Only the bus's actor changes the routes, so reading the current table and replacing it cannot race.
     internal void UpdateRoutes(IEnumerable<string> patterns) =>
-        Volatile.Write(ref _routes, RouteTable.Create(patterns, Settings.RouteCacheSize));
+        Volatile.Write(ref _routes, RouteTable.Create(patterns, Settings.RouteCacheSize, Volatile.Read(ref _routes)));
+
+    internal void AddRoute(string pattern) =>
+        Volatile.Write(ref _routes, Volatile.Read(ref _routes).With(pattern));
 
     /// <summary>Creates the <see cref="TopicBus"/> extension; list it in <c>akka.extensions</c> to start the bus with the node.</summary>
     public sealed class Provider : ExtensionIdProvider<TopicBus>

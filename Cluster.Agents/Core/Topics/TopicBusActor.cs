@@ -245,7 +245,10 @@ internal sealed class TopicBusActor : ReceiveActor, IWithTimers
     private void Announce(string pattern)
     {
         _announcedPatterns[pattern] = Deadline.Now + TimeSpan.FromSeconds(10);
-        UpdateRoutes();
+
+        // The bus knows exactly the mediator's and the announced patterns (see UpdateRoutes), so one more announced
+        // pattern adds just itself; rebuilding the whole table for each would make subscribing n patterns O(n²).
+        _bus.AddRoute(pattern);
     }
 
     private void OnCurrentTopics(CurrentTopics current)
@@ -255,18 +258,25 @@ internal sealed class TopicBusActor : ReceiveActor, IWithTimers
             .Where(topic => topic.StartsWith(RouteTable.GlobPrefix, StringComparison.Ordinal))
             .Select(topic => topic[RouteTable.GlobPrefix.Length..])
             .ToHashSet(StringComparer.Ordinal);
-        foreach (var expired in _announcedPatterns.Where(a => a.Value.IsOverdue).Select(a => a.Key).ToList())
+        var expired = _announcedPatterns.Where(a => a.Value.IsOverdue).Select(a => a.Key).ToList();
+        foreach (var pattern in expired)
         {
-            _announcedPatterns.Remove(expired);
+            _announcedPatterns.Remove(pattern);
         }
 
-        if (!patterns.SetEquals(_mediatorPatterns))
+        var changed = !patterns.SetEquals(_mediatorPatterns);
+        if (changed)
         {
             _mediatorPatterns = patterns;
+        }
+
+        if (changed || expired.Count > 0)
+        {
             UpdateRoutes();
         }
     }
 
+    // Keeps the bus's patterns equal to the mediator's and the announced ones, which Announce relies on.
     private void UpdateRoutes()
     {
         var known = new HashSet<string>(_mediatorPatterns, StringComparer.Ordinal);

@@ -1,0 +1,73 @@
+using System.Runtime.Serialization;
+using Akka.Configuration;
+using Cluster.Agents.Core.Topics;
+using Cluster.Agents.Hosting;
+using Cluster.Contracts;
+using Cluster.Contracts.Serialization;
+using Cluster.Contracts.Topics;
+using Xunit;
+
+namespace Cluster.Tests.Topics;
+
+public sealed class TopicEnvelopeSerializerSpec : Akka.TestKit.Xunit2.TestKit
+{
+    private static readonly Config LocalConfig =
+        ConfigurationFactory.ParseString("akka.actor.provider = local").WithFallback(ClusterHocon.Base);
+
+    public TopicEnvelopeSerializerSpec()
+        : base(LocalConfig, "envelope-spec")
+    {
+    }
+
+    private Akka.Serialization.Serializer Serializer => Sys.Serialization.FindSerializerForType(typeof(TopicEnvelope));
+
+    private TopicEnvelope RoundTrip(TopicEnvelope envelope) =>
+        (TopicEnvelope)Serializer.FromBinary(Serializer.ToBinary(envelope), typeof(TopicEnvelope));
+
+    [Fact]
+    public void Envelopes_have_their_own_serializer_and_payloads_keep_the_cluster_serializer()
+    {
+        Assert.IsType<TopicEnvelopeSerializer>(Serializer);
+        Assert.Equal(TopicEnvelopeSerializer.Id, Serializer.Identifier);
+        Assert.IsType<HyperionSerializer>(Sys.Serialization.FindSerializerForType(typeof(IClusterMessage)));
+    }
+
+    [Theory]
+    [InlineData("drive/odometry", "drive/odometry")]
+    [InlineData("drive/odometry", "glob:drive/*")]
+    [InlineData("capteur/température", "glob:capteur/*")]
+    public void An_envelope_keeps_every_field_but_the_local_payload(string topic, string route)
+    {
+        var publishedAt = new DateTimeOffset(2024, 5, 1, 12, 30, 15, TimeSpan.FromHours(2)).AddTicks(1234567);
+        var envelope = new TopicEnvelope(topic, route, "akka.tcp://cluster@10.0.0.7:4053", publishedAt, [1, 2, 3, 250]) { LocalPayload = "local only" };
+
+        var copy = RoundTrip(envelope);
+
+        Assert.Equal(topic, copy.Topic);
+        Assert.Equal(route, copy.Route);
+        Assert.Equal(envelope.Sender, copy.Sender);
+        Assert.Equal(publishedAt, copy.PublishedAt);
+        Assert.Equal(publishedAt.Offset, copy.PublishedAt.Offset);
+        Assert.Equal(envelope.Payload, copy.Payload);
+        Assert.Null(copy.LocalPayload);
+    }
+
+    [Fact]
+    public void An_empty_payload_and_an_empty_sender_survive() =>
+        Assert.Empty(RoundTrip(new TopicEnvelope("t", "t", "", DateTimeOffset.UnixEpoch, [])).Payload);
+
+    [Fact]
+    public void Truncated_or_foreign_bytes_are_refused()
+    {
+        var bytes = Serializer.ToBinary(new TopicEnvelope("t", "t", "s", DateTimeOffset.UnixEpoch, [1, 2, 3]));
+
+        Assert.Throws<SerializationException>(() => Serializer.FromBinary(bytes[..^2], typeof(TopicEnvelope)));
+        Assert.Throws<SerializationException>(() => Serializer.FromBinary([], typeof(TopicEnvelope)));
+        bytes[0] = 99;
+        Assert.Throws<SerializationException>(() => Serializer.FromBinary(bytes, typeof(TopicEnvelope)));
+    }
+
+    [Fact]
+    public void Only_envelopes_are_written() =>
+        Assert.Throws<ArgumentException>(() => Serializer.ToBinary("not an envelope"));
+}
