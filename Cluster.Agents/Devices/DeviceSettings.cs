@@ -41,10 +41,5 @@ public sealed record DeviceSettings
         return new DeviceSettings { RequestTimeout = requestTimeout, HeartbeatInterval = heartbeat };
     }
 
-    private static Config Load()
-    {
-        using var stream = typeof(DeviceSettings).Assembly.GetManifestResourceStream("Cluster.Agents.Devices.devices.conf")!;
-        using var reader = new StreamReader(stream);
-        return ConfigurationFactory.ParseString(reader.ReadToEnd());
-    }
+    private static Config Load() => ClusterHocon.LoadResource("Cluster.Agents.Devices.devices.conf");
 }

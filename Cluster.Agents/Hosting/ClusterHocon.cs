@@ -24,11 +24,17 @@ public static class ClusterHocon
     /// <param name="fileName">The file's name in <c>hocon/</c>, e.g. <c>base.conf</c>.</param>
     /// <returns>The parsed configuration.</returns>
     /// <exception cref="FileNotFoundException">No such file is embedded.</exception>
-    public static Config Load(string fileName)
+    public static Config Load(string fileName) => LoadResource("hocon/" + fileName);
+
+    /// <summary>Reads a HOCON resource embedded in this assembly, such as a feature's defaults.</summary>
+    /// <param name="logicalName">The resource's logical name, e.g. <c>Cluster.Agents.Core.Topics.topics.conf</c>.</param>
+    /// <returns>The parsed configuration.</returns>
+    /// <exception cref="FileNotFoundException">No such resource is embedded.</exception>
+    internal static Config LoadResource(string logicalName)
     {
         var assembly = typeof(ClusterHocon).Assembly;
-        using var stream = assembly.GetManifestResourceStream("hocon/" + fileName)
-            ?? throw new FileNotFoundException($"hocon/{fileName} is not embedded in {assembly.GetName().Name}.", fileName);
+        using var stream = assembly.GetManifestResourceStream(logicalName)
+            ?? throw new FileNotFoundException($"{logicalName} is not embedded in {assembly.GetName().Name}.", logicalName);
         using var reader = new StreamReader(stream);
         return ConfigurationFactory.ParseString(reader.ReadToEnd());
     }

@@ -81,12 +81,5 @@ public sealed class NodeClock : IExtension
         _ => throw new ClusterConfigurationException(ModeKey, value, "unknown clock mode; the valid modes are real, external and follow."),
     };
 
-    private static Config LoadDefaults()
-    {
-        var assembly = typeof(NodeClock).Assembly;
-        using var stream = assembly.GetManifestResourceStream(DefaultsResource)
-            ?? throw new InvalidOperationException($"{DefaultsResource} is not embedded in {assembly.GetName().Name}.");
-        using var reader = new StreamReader(stream);
-        return ConfigurationFactory.ParseString(reader.ReadToEnd());
-    }
+    private static Config LoadDefaults() => ClusterHocon.LoadResource(DefaultsResource);
 }

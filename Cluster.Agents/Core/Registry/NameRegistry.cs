@@ -148,14 +148,7 @@ public sealed class NameRegistry : IExtension
         return NameRegistrySettings.Create(system.Settings.Config);
     }
 
-    private static Config LoadDefaults()
-    {
-        var assembly = typeof(NameRegistry).Assembly;
-        using var stream = assembly.GetManifestResourceStream("Cluster.Agents.Core.Registry.registry.conf")
-            ?? throw new InvalidOperationException($"registry.conf is not embedded in {assembly.GetName().Name}.");
-        using var reader = new StreamReader(stream);
-        return ConfigurationFactory.ParseString(reader.ReadToEnd());
-    }
+    private static Config LoadDefaults() => Hosting.ClusterHocon.LoadResource("Cluster.Agents.Core.Registry.registry.conf");
 
     private sealed class Provider : ExtensionIdProvider<NameRegistry>
     {

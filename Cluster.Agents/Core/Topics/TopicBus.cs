@@ -84,12 +84,7 @@ public sealed class TopicBus : IExtension
 
     /// <summary>The HOCON defaults of the topic bus (<c>cluster-node.topics</c>).</summary>
     /// <returns>The defaults.</returns>
-    public static Config DefaultConfig()
-    {
-        using var stream = typeof(TopicBus).Assembly.GetManifestResourceStream("Cluster.Agents.Core.Topics.topics.conf")!;
-        using var reader = new StreamReader(stream);
-        return ConfigurationFactory.ParseString(reader.ReadToEnd());
-    }
+    public static Config DefaultConfig() => Hosting.ClusterHocon.LoadResource("Cluster.Agents.Core.Topics.topics.conf");
 
     /// <summary>Publishes <paramref name="payload"/> on <paramref name="topic"/> to every matching subscription in the cluster.</summary>
     /// <param name="topic">The topic, a plain name such as <c>drive/odometry</c>.</param>
