@@ -4,16 +4,22 @@ using Cluster.Bench.Ours;
 using Cluster.Bench.Support;
 
 // Prints one markdown table of our layer's figures beside raw Akka.NET baselines measured in this run; see docs/BENCHMARKS.md.
-var size = args switch
+var size = BenchSize.Full;
+string[]? only = null;
+for (var i = 0; i < args.Length; i++)
 {
-    [] => BenchSize.Full,
-    ["--quick"] => BenchSize.Quick,
-    _ => null,
-};
-if (size is null)
-{
-    await Console.Error.WriteLineAsync("usage: dotnet run -c Release --project bench [-- --quick]");
-    return 2;
+    switch (args[i])
+    {
+        case "--quick":
+            size = BenchSize.Quick;
+            break;
+        case "--only" when i + 1 < args.Length:
+            only = args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            break;
+        default:
+            await Console.Error.WriteLineAsync("usage: dotnet run -c Release --project bench [-- [--quick] [--only group,group]]");
+            return 2;
+    }
 }
 
 // Taken before the run, so the date and the load are those the figures were measured under.
@@ -23,6 +29,17 @@ IBenchGroup[] groups =
     new LocalTell(), new RemoteAsk(), new TopicBusBench(), new SubscribeLatency(), new GlobScaling(),
     new DeviceRequestBench(), new AgentRpc(), new ExternalClockBench(), new ClusterClockBench(),
 ];
+if (only is not null)
+{
+    var unknown = only.Where(name => !groups.Any(group => group.Name == name)).ToList();
+    if (unknown.Count > 0)
+    {
+        await Console.Error.WriteLineAsync($"bench: no group named {string.Join(", ", unknown.Select(name => $"'{name}'"))}; the groups are {string.Join(", ", groups.Select(group => $"'{group.Name}'"))}.");
+        return 2;
+    }
+
+    groups = [.. groups.Where(group => only.Contains(group.Name))];
+}
 using var budget = new CancellationTokenSource(size.Budget);
 var context = new BenchContext(size, budget.Token);
 var rows = new List<BenchRow>();

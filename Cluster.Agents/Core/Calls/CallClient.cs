@@ -27,7 +27,7 @@ namespace Cluster.Agents.Core.Calls;
 public sealed class CallClient : IExtension
 {
     private readonly ExtendedActorSystem _system;
-    private readonly IActorRef _watcher;
+    private readonly CallWatches _watches;
     private NameRegistry? _registry;
     private long _lastCallId;
 
@@ -36,7 +36,7 @@ public sealed class CallClient : IExtension
         _system = system;
         Node = system.Provider.DefaultAddress;
         Wire = new WireCheck(system);
-        _watcher = system.SystemActorOf(Props.Create(() => new CallWatcher()), CallWatcher.Name);
+        _watches = new CallWatches(system);
     }
 
     /// <summary>Gets the address of this node, as errors name it.</summary>
@@ -103,9 +103,7 @@ public sealed class CallClient : IExtension
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(payload);
-        var request = new CallRequest(0, payload);
-        Check(target, request, payload);
-        target.Tell(request, ActorRefs.NoSender);
+        target.Tell(Prepare(target, new CallRequest(0, payload)), ActorRefs.NoSender);
     }
 
     /// <summary>Sends <paramref name="payload"/> to the actor registered as <paramref name="name"/> without waiting for an answer.</summary>
@@ -169,12 +167,10 @@ public sealed class CallClient : IExtension
         }
 
         var describe = CallTarget.Of(target, name, Node);
-        var request = new CallRequest(NextCallId(), payload);
-        Check(target, request, payload);
+        var request = Prepare(target, new CallRequest(NextCallId(), payload));
 
         using var giveUp = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var pending = new PendingCall(target, giveUp);
-        _watcher.Tell(new CallWatcher.Watch(pending));
+        var pending = _watches.Begin(target, giveUp);
         object reply;
         try
         {
@@ -191,7 +187,7 @@ public sealed class CallClient : IExtension
         }
         finally
         {
-            _watcher.Tell(new CallWatcher.Done(pending));
+            CallWatches.End(pending);
         }
 
         return reply switch
@@ -212,20 +208,21 @@ public sealed class CallClient : IExtension
         }
 
         var describe = CallTarget.Of(target, name, Node);
-        var request = new CallRequest(NextCallId(), payload);
-        Check(target, request, payload);
-        return ReadStreamAsync<T>(target, request, deadline, describe, cancellationToken);
+        var callId = NextCallId();
+        var request = Prepare(target, new CallRequest(callId, payload));
+        return ReadStreamAsync<T>(target, callId, request, deadline, describe, cancellationToken);
     }
 
     private async IAsyncEnumerable<T> ReadStreamAsync<T>(
         IActorRef target,
-        CallRequest request,
+        long callId,
+        object request,
         TimeSpan deadline,
         CallTarget describe,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var channel = Channel.CreateUnbounded<object?>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
-        var call = _system.SystemActorOf(StreamCallActor.Props(target, request, channel.Writer, deadline, describe));
+        var call = _system.SystemActorOf(StreamCallActor.Props(target, callId, request, channel.Writer, deadline, describe));
         try
         {
             while (await channel.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
@@ -242,13 +239,16 @@ public sealed class CallClient : IExtension
         }
     }
 
-    private void Check(IActorRef target, CallRequest request, object payload)
+    // What goes to the target: the request itself, or for a remote target the request with its payload serialized.
+    private object Prepare(IActorRef target, CallRequest request)
     {
-        var problem = Wire.Problem(target, request, payload, "payload");
+        var message = Wire.Prepare(target, request, request.Payload, "payload", out var problem);
         if (problem is not null)
         {
-            throw new ArgumentException(char.ToUpperInvariant(problem[0]) + problem[1..] + ".", nameof(payload));
+            throw new ArgumentException(char.ToUpperInvariant(problem[0]) + problem[1..] + ".", "payload");
         }
+
+        return message;
     }
 
     private long NextCallId() => Interlocked.Increment(ref _lastCallId);

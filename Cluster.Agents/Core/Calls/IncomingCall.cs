@@ -80,10 +80,10 @@ public sealed class IncomingCall
             return;
         }
 
-        var problem = _wire.Problem(_replyTo, message, value, what);
+        var prepared = _wire.Prepare(_replyTo, message, value, what, out var problem);
         if (problem is null)
         {
-            _replyTo.Tell(message);
+            _replyTo.Tell(prepared);
         }
         else
         {

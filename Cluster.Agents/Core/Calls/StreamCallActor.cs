@@ -12,28 +12,30 @@ namespace Cluster.Agents.Core.Calls;
 internal sealed class StreamCallActor : ReceiveActor, IWithTimers
 {
     private readonly IActorRef _target;
-    private readonly CallRequest _request;
+    private readonly long _callId;
+    private readonly object _request;
     private readonly ChannelWriter<object?> _writer;
     private readonly TimeSpan _deadline;
     private readonly CallTarget _describe;
 
-    public StreamCallActor(IActorRef target, CallRequest request, ChannelWriter<object?> writer, TimeSpan deadline, CallTarget describe)
+    public StreamCallActor(IActorRef target, long callId, object request, ChannelWriter<object?> writer, TimeSpan deadline, CallTarget describe)
     {
         _target = target;
+        _callId = callId;
         _request = request;
         _writer = writer;
         _deadline = deadline;
         _describe = describe;
 
-        Receive<StreamItem>(item => item.CallId == _request.CallId, item => _writer.TryWrite(item.Value));
-        Receive<StreamCompleted>(completed => completed.CallId == _request.CallId, _ => Finish(null));
-        Receive<CallReply>(reply => reply.CallId == _request.CallId, reply =>
+        Receive<StreamItem>(item => item.CallId == _callId, item => _writer.TryWrite(item.Value));
+        Receive<StreamCompleted>(completed => completed.CallId == _callId, _ => Finish(null));
+        Receive<CallReply>(reply => reply.CallId == _callId, reply =>
         {
             // A plain answer to a stream call is a stream of one.
             _writer.TryWrite(reply.Value);
             Finish(null);
         });
-        Receive<CallFailed>(failed => failed.CallId == _request.CallId, failed => Finish(new RemoteException(failed.Error)));
+        Receive<CallFailed>(failed => failed.CallId == _callId, failed => Finish(new RemoteException(failed.Error)));
         Receive<Terminated>(terminated => terminated.ActorRef.Equals(_target), terminated =>
             Finish(new TargetTerminatedException(_describe.Name, _describe.Node, terminated.ExistenceConfirmed)));
         Receive<DeadlineReached>(_ => Finish(new TimeoutException(
@@ -44,8 +46,9 @@ internal sealed class StreamCallActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(IActorRef target, CallRequest request, ChannelWriter<object?> writer, TimeSpan deadline, CallTarget describe) =>
-        Akka.Actor.Props.Create(() => new StreamCallActor(target, request, writer, deadline, describe));
+    // The request is the CallRequest numbered callId as prepared for the target (its payload maybe already serialized).
+    public static Props Props(IActorRef target, long callId, object request, ChannelWriter<object?> writer, TimeSpan deadline, CallTarget describe) =>
+        Akka.Actor.Props.Create(() => new StreamCallActor(target, callId, request, writer, deadline, describe));
 
     protected override void PreStart()
     {

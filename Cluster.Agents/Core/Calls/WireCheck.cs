@@ -1,75 +1,85 @@
 using System.Collections.Concurrent;
 using Akka.Actor;
-using Akka.Serialization;
+using Cluster.Contracts.Calls;
 
 namespace Cluster.Agents.Core.Calls;
 
-/// <summary>Checks that a message for a remote actor can cross the wire, before it is sent.</summary>
+/// <summary>Serializes the payload of a call message for a remote actor before it is sent, and checks that it can cross the wire.</summary>
 /// <remarks>
 /// Remoting serializes a message after Tell has returned; when that fails, or the frame is too large, or
 /// the receiving node refuses to deserialize it, the message is dropped with a log line on some node and
 /// the caller only ever sees its deadline pass. Serializing here turns that into an immediate error that
-/// names the type. The check costs one extra serialization per remote message; the read-back that catches
-/// types refused by the receiving side (Hyperion's unsafe types) runs once per payload type.
+/// names the type, and the bytes are sent as they are (<see cref="PreparedCallMessage"/>), so the check
+/// costs no second serialization. The read-back that catches types refused by the receiving side
+/// (Hyperion's unsafe types) runs once per payload type.
 /// </remarks>
 internal sealed class WireCheck
 {
-    private readonly Akka.Serialization.Serialization _serialization;
+    private readonly ExtendedActorSystem _system;
     private readonly long _maximumFrameSize;
     private readonly ConcurrentDictionary<Type, bool> _readBackTypes = new();
+    private CallMessageSerializer? _serializer;
 
     public WireCheck(ExtendedActorSystem system)
     {
-        _serialization = system.Serialization;
+        _system = system;
         var frame = system.Settings.Config.GetByteSize("akka.remote.dot-netty.tcp.maximum-frame-size", null);
         _maximumFrameSize = frame is > 0 ? frame.Value : long.MaxValue;
     }
 
-    /// <summary>Throws when <paramref name="message"/> cannot reach <paramref name="target"/>; a local target is not checked.</summary>
+    private CallMessageSerializer Serializer => _serializer ??=
+        _system.Serialization.FindSerializerForType(typeof(CallRequest)) as CallMessageSerializer
+        ?? throw new InvalidOperationException(
+            $"{typeof(CallRequest).FullName} must be bound to {typeof(CallMessageSerializer).FullName} (id {CallMessageSerializer.Id}); build the node's configuration on ClusterHocon.Base.");
+
+    /// <summary>Gets what to send to <paramref name="target"/> for <paramref name="message"/>, or why it cannot reach it.</summary>
     /// <param name="target">The receiver.</param>
-    /// <param name="message">The whole message, as it will be sent.</param>
-    /// <param name="payload">The part of it the user chose, named in the error.</param>
-    /// <param name="what">What the payload is, for the error (e.g. <c>payload</c>, <c>reply</c>).</param>
-    /// <returns>Null if it can be sent, else why not.</returns>
-    public string? Problem(IActorRef target, object message, object? payload, string what)
+    /// <param name="message">A <see cref="CallRequest"/>, <see cref="CallReply"/> or <see cref="StreamItem"/>.</param>
+    /// <param name="value">The part of it the user chose (its payload or value), serialized and named in the error.</param>
+    /// <param name="what">What the value is, for the error (e.g. <c>payload</c>, <c>reply</c>).</param>
+    /// <param name="problem">Null if it can be sent, else why not.</param>
+    /// <returns>The message itself for a local target; for a remote one, the message with its value serialized.</returns>
+    public object Prepare(IActorRef target, object message, object? value, string what, out string? problem)
     {
-        if (target.Path.Address.HasLocalScope)
+        problem = null;
+        if (value is null || target.Path.Address.HasLocalScope)
         {
-            return null;
+            return message;
         }
 
-        var type = payload?.GetType() ?? message.GetType();
-        Serializer serializer;
+        var type = value.GetType();
         byte[] bytes;
         try
         {
-            serializer = _serialization.FindSerializerFor(message);
-            bytes = serializer.ToBinary(message);
+            bytes = Serializer.SerializePayload(value);
         }
         catch (Exception e)
         {
-            return $"the {what} of type {type.FullName} cannot be serialized to reach {target.Path}: {e.GetType().Name}: {e.Message}";
+            problem = $"the {what} of type {type.FullName} cannot be serialized to reach {target.Path}: {e.GetType().Name}: {e.Message}";
+            return message;
         }
 
         if (bytes.Length >= _maximumFrameSize)
         {
-            return $"the {what} of type {type.FullName} is {bytes.Length} bytes serialized, more than akka.remote.dot-netty.tcp.maximum-frame-size ({_maximumFrameSize} bytes)";
+            problem = $"the {what} of type {type.FullName} is {bytes.Length} bytes serialized, more than akka.remote.dot-netty.tcp.maximum-frame-size ({_maximumFrameSize} bytes)";
+            return message;
         }
 
         if (!_readBackTypes.ContainsKey(type))
         {
             try
             {
-                serializer.FromBinary(bytes, message.GetType());
+                Serializer.DeserializePayload(bytes);
             }
             catch (Exception e)
             {
-                return $"the {what} of type {type.FullName} would be refused by the receiving node: {serializer.GetType().Name} cannot read it back: {e.GetType().Name}: {e.Message}";
+                problem = $"the {what} of type {type.FullName} would be refused by the receiving node: the serializer cannot read it back: {e.GetType().Name}: {e.Message}";
+                return message;
             }
 
             _readBackTypes.TryAdd(type, true);
         }
 
-        return null;
+        return new PreparedCallMessage(message, bytes);
     }
 }

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
-using System.Text;
 using Akka.Actor;
 using Cluster.Contracts.Topics;
+using static Cluster.Agents.Core.Wire.WireFormat;
 using AkkaSerializer = Akka.Serialization.Serializer;
 
 namespace Cluster.Agents.Core.Topics;
@@ -24,7 +24,6 @@ public sealed class TopicEnvelopeSerializer : AkkaSerializer
     public const int Id = 442;
 
     private const byte Format = 1;
-    private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>Creates the serializer; Akka calls this from configuration.</summary>
     /// <param name="system">The actor system.</param>
@@ -93,25 +92,7 @@ public sealed class TopicEnvelopeSerializer : AkkaSerializer
         }
         catch (Exception e) when (e is ArgumentException or IndexOutOfRangeException)
         {
-            throw new System.Runtime.Serialization.SerializationException($"A topic envelope of {bytes.Length} bytes is malformed: {e.Message}", e);
+            throw Malformed("topic envelope", bytes.Length, e);
         }
-    }
-
-    private static int StringSize(string value) => sizeof(int) + Utf8.GetByteCount(value);
-
-    private static int WriteString(Span<byte> span, string value)
-    {
-        var length = Utf8.GetBytes(value, span[sizeof(int)..]);
-        BinaryPrimitives.WriteInt32LittleEndian(span, length);
-        return sizeof(int) + length;
-    }
-
-    private static string ReadString(ReadOnlySpan<byte> span, ref int at)
-    {
-        var length = BinaryPrimitives.ReadInt32LittleEndian(span[at..]);
-        at += sizeof(int);
-        var value = Utf8.GetString(span.Slice(at, length));
-        at += length;
-        return value;
     }
 }

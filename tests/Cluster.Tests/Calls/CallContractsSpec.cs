@@ -1,6 +1,7 @@
-using Akka.Configuration;
+using System.Runtime.Serialization;
+using Akka.Actor;
+using Cluster.Agents.Core.Calls;
 using Cluster.Contracts.Calls;
-using Cluster.Contracts.Serialization;
 using Xunit;
 
 namespace Cluster.Tests.Calls;
@@ -12,6 +13,8 @@ public sealed class CallContractsSpec : Akka.TestKit.Xunit2.TestKit
     {
     }
 
+    private Akka.Serialization.Serializer Serializer => Sys.Serialization.FindSerializerForType(typeof(CallRequest));
+
     public static TheoryData<object> Contracts() =>
     [
         new CallRequest(7, new Echo("payload")),
@@ -19,19 +22,66 @@ public sealed class CallContractsSpec : Akka.TestKit.Xunit2.TestKit
         new CallReply(7, "value"),
         new CallReply(8, null),
         new CallFailed(7, new RemoteError("drive", "akka.tcp://robot@10.0.0.2:4053", "System.InvalidOperationException", "not homed", "   at X()")),
+        new CallFailed(-3, new RemoteError("capteur", "", "Ns.ÉchecException", "", "")),
         new StreamItem(9, 3.5),
+        new StreamItem(9, null),
         new StreamCompleted(9),
     ];
 
     [Theory]
     [MemberData(nameof(Contracts))]
-    public void Call_contracts_round_trip_through_the_hyperion_serializer(object message)
+    public void Call_contracts_round_trip_through_the_call_message_serializer(object message)
     {
         var serializer = Sys.Serialization.FindSerializerFor(message);
 
         var copy = serializer.FromBinary(serializer.ToBinary(message), message.GetType());
 
-        Assert.IsType<HyperionSerializer>(serializer);
+        Assert.IsType<CallMessageSerializer>(serializer);
+        Assert.Equal(CallMessageSerializer.Id, serializer.Identifier);
         Assert.Equal(message, copy);
     }
+
+    [Fact]
+    public void A_prepared_message_is_written_as_the_plain_message_around_its_serialized_payload()
+    {
+        var request = new CallRequest(5, new Echo("already serialized"));
+        var calls = (CallMessageSerializer)Serializer;
+        var prepared = new PreparedCallMessage(request, calls.SerializePayload(request.Payload));
+
+        var bytes = Sys.Serialization.FindSerializerFor(prepared).ToBinary(prepared);
+
+        Assert.Equal(Serializer.ToBinary(request), bytes);
+        Assert.Equal(request, Serializer.FromBinary(bytes, typeof(CallRequest)));
+    }
+
+    [Fact]
+    public void An_actor_reference_in_a_payload_arrives_as_a_reference_to_the_same_actor()
+    {
+        var request = new CallRequest(1, new Forward(TestActor));
+
+        var copy = (CallRequest)Serializer.FromBinary(Serializer.ToBinary(request), typeof(CallRequest));
+
+        Assert.Equal(TestActor, Assert.IsType<Forward>(copy.Payload).To);
+    }
+
+    [Fact]
+    public void Truncated_or_foreign_bytes_are_refused_with_a_serialization_error()
+    {
+        var bytes = Serializer.ToBinary(new CallRequest(3, new Echo("cut short")));
+
+        Assert.Throws<SerializationException>(() => Serializer.FromBinary(bytes[..^2], typeof(CallRequest)));
+        Assert.Throws<SerializationException>(() => Serializer.FromBinary([], typeof(CallRequest)));
+        var foreign = (byte[])bytes.Clone();
+        foreign[0] = 99;
+        Assert.Contains("format 99", Assert.Throws<SerializationException>(() => Serializer.FromBinary(foreign, typeof(CallRequest))).Message);
+        var unknownKind = (byte[])bytes.Clone();
+        unknownKind[1] = 77;
+        Assert.Contains("kind 77", Assert.Throws<SerializationException>(() => Serializer.FromBinary(unknownKind, typeof(CallRequest))).Message);
+    }
+
+    [Fact]
+    public void Only_the_call_protocol_is_written() =>
+        Assert.Contains("System.String", Assert.Throws<ArgumentException>(() => Serializer.ToBinary("not a call message")).Message);
+
+    private sealed record Forward(IActorRef To);
 }

@@ -1,0 +1,176 @@
+using System.Buffers.Binary;
+using System.Runtime.Serialization;
+using Akka.Actor;
+using Cluster.Contracts;
+using Cluster.Contracts.Calls;
+using static Cluster.Agents.Core.Wire.WireFormat;
+using AkkaSerializer = Akka.Serialization.Serializer;
+
+namespace Cluster.Agents.Core.Calls;
+
+/// <summary>
+/// The wire form of the call protocol (<see cref="CallRequest"/>, <see cref="CallReply"/>, <see cref="StreamItem"/>,
+/// <see cref="CallFailed"/>, <see cref="StreamCompleted"/>), bound to those types in the base HOCON: a kind, the
+/// call's number, then the payload as the cluster's serializer writes it.
+/// </summary>
+/// <remarks>
+/// <para>Before a call message leaves for another node, the call client serializes its payload to check that it
+/// can cross (<see cref="WireCheck"/>) and sends those bytes in a <see cref="PreparedCallMessage"/>, which this
+/// serializer writes around them: each payload is serialized once, and the receiving node reads the plain message.</para>
+/// <para>Layout: a format byte, a kind byte, the call number (little-endian), then for a request, a reply or a stream
+/// item a byte that says whether a payload follows and the payload's bytes to the end; for a failure the five strings
+/// of <see cref="RemoteError"/>, length-prefixed UTF-8.</para>
+/// </remarks>
+public sealed class CallMessageSerializer : AkkaSerializer
+{
+    /// <summary>The identifier under which the base HOCON registers this serializer.</summary>
+    public const int Id = 443;
+
+    private const byte Format = 1;
+    private const int Header = 2 + sizeof(long);
+
+    private AkkaSerializer? _payloads;
+
+    /// <summary>Creates the serializer; Akka calls this from configuration.</summary>
+    /// <param name="system">The actor system.</param>
+    public CallMessageSerializer(ExtendedActorSystem system)
+        : base(system)
+    {
+    }
+
+    private enum Kind : byte
+    {
+        Request = 1,
+        Reply = 2,
+        StreamItem = 3,
+        Failed = 4,
+        StreamCompleted = 5,
+    }
+
+    /// <inheritdoc />
+    public override int Identifier => Id;
+
+    /// <inheritdoc />
+    public override bool IncludeManifest => false;
+
+    // Resolved on first use: the serializers are built while the system's serialization is still being created.
+    private AkkaSerializer Payloads => _payloads ??= system.Serialization.FindSerializerForType(typeof(IClusterMessage));
+
+    /// <inheritdoc />
+    public override byte[] ToBinary(object obj) => obj switch
+    {
+        PreparedCallMessage prepared => WithPayload(prepared.Message, prepared.Payload),
+        CallRequest or CallReply or StreamItem => WithPayload(obj, null),
+        CallFailed failed => Failure(failed),
+        StreamCompleted completed => Start(Kind.StreamCompleted, completed.CallId, 0),
+        _ => throw new ArgumentException($"{nameof(CallMessageSerializer)} writes only the call protocol's messages, not {obj?.GetType().FullName ?? "null"}.", nameof(obj)),
+    };
+
+    /// <inheritdoc />
+    public override object FromBinary(byte[] bytes, Type type)
+    {
+        ArgumentNullException.ThrowIfNull(bytes);
+        try
+        {
+            ReadOnlySpan<byte> span = bytes;
+            if (span[0] != Format)
+            {
+                throw new SerializationException($"Unknown call message format {span[0]}; this node reads format {Format}.");
+            }
+
+            var kind = (Kind)span[1];
+            var callId = BinaryPrimitives.ReadInt64LittleEndian(span[2..]);
+            return kind switch
+            {
+                Kind.Request => new CallRequest(callId, ReadPayload(bytes) ?? throw new SerializationException("A call request has no payload.")),
+                Kind.Reply => new CallReply(callId, ReadPayload(bytes)),
+                Kind.StreamItem => new StreamItem(callId, ReadPayload(bytes)),
+                Kind.Failed => ReadFailure(span, callId),
+                Kind.StreamCompleted => new StreamCompleted(callId),
+                _ => throw new SerializationException($"Unknown call message kind {(byte)kind}."),
+            };
+        }
+        catch (Exception e) when (e is not SerializationException)
+        {
+            // The payload's own serializer throws what it likes (end of stream, unsafe type); the receiving node logs this.
+            throw new SerializationException($"A call message of {bytes.Length} bytes cannot be read: {e.GetType().Name}: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Serializes <paramref name="payload"/> as this serializer writes payloads.</summary>
+    /// <param name="payload">The payload.</param>
+    /// <returns>Its bytes.</returns>
+    internal byte[] SerializePayload(object payload) => Payloads.ToBinary(payload);
+
+    /// <summary>Reads back bytes from <see cref="SerializePayload"/>.</summary>
+    /// <param name="bytes">The bytes.</param>
+    /// <returns>The payload.</returns>
+    internal object DeserializePayload(byte[] bytes) => Payloads.FromBinary(bytes, typeof(object));
+
+    private static byte[] Start(Kind kind, long callId, int bodySize)
+    {
+        var bytes = new byte[Header + bodySize];
+        bytes[0] = Format;
+        bytes[1] = (byte)kind;
+        BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(2), callId);
+        return bytes;
+    }
+
+    private static CallFailed ReadFailure(ReadOnlySpan<byte> span, long callId)
+    {
+        var at = Header;
+        var origin = ReadString(span, ref at);
+        var node = ReadString(span, ref at);
+        var type = ReadString(span, ref at);
+        var message = ReadString(span, ref at);
+        var trace = ReadString(span, ref at);
+        return new CallFailed(callId, new RemoteError(origin, node, type, message, trace));
+    }
+
+    private byte[] WithPayload(object message, byte[]? serialized)
+    {
+        var (kind, callId, value) = message switch
+        {
+            CallRequest request => (Kind.Request, request.CallId, request.Payload),
+            CallReply reply => (Kind.Reply, reply.CallId, reply.Value),
+            StreamItem item => (Kind.StreamItem, item.CallId, item.Value),
+            _ => throw new ArgumentException($"A prepared call message holds a CallRequest, CallReply or StreamItem, not {message.GetType().FullName}.", nameof(message)),
+        };
+        if (value is null)
+        {
+            return Start(kind, callId, 1);
+        }
+
+        serialized ??= Payloads.ToBinary(value);
+        var bytes = Start(kind, callId, 1 + serialized.Length);
+        bytes[Header] = 1;
+        serialized.CopyTo(bytes.AsSpan(Header + 1));
+        return bytes;
+    }
+
+    private object? ReadPayload(byte[] bytes) =>
+        bytes[Header] == 0 ? null : Payloads.FromBinary(bytes[(Header + 1)..], typeof(object));
+
+    private byte[] Failure(CallFailed failed)
+    {
+        var error = failed.Error;
+        string[] fields = [error.OriginName, error.OriginNode, error.ExceptionType, error.Message, error.RemoteStackTrace];
+        var bytes = Start(Kind.Failed, failed.CallId, fields.Sum(StringSize));
+        var at = Header;
+        foreach (var field in fields)
+        {
+            at += WriteString(bytes.AsSpan(at), field);
+        }
+
+        return bytes;
+    }
+}
+
+/// <summary>
+/// A call message for another node whose payload is already serialized (by <see cref="WireCheck"/>);
+/// <see cref="CallMessageSerializer"/> writes it as the plain message, so the receiver gets a <see cref="CallRequest"/>,
+/// <see cref="CallReply"/> or <see cref="StreamItem"/>.
+/// </summary>
+/// <param name="Message">The message.</param>
+/// <param name="Payload">Its payload (or value), serialized.</param>
+internal sealed record PreparedCallMessage(object Message, byte[] Payload);
