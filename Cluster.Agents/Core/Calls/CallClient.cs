@@ -28,6 +28,7 @@ public sealed class CallClient : IExtension
 {
     private readonly ExtendedActorSystem _system;
     private readonly CallWatches _watches;
+    private readonly CallReplies _replies;
     private NameRegistry? _registry;
     private long _lastCallId;
 
@@ -37,6 +38,7 @@ public sealed class CallClient : IExtension
         Node = system.Provider.DefaultAddress;
         Wire = new WireCheck(system);
         _watches = new CallWatches(system);
+        _replies = new CallReplies(system);
     }
 
     /// <summary>Gets the address of this node, as errors name it.</summary>
@@ -166,37 +168,40 @@ public sealed class CallClient : IExtension
             throw new ArgumentOutOfRangeException(nameof(deadline), deadline, "A request's deadline must be positive and finite.");
         }
 
-        var describe = CallTarget.Of(target, name, Node);
-        var request = Prepare(target, new CallRequest(NextCallId(), payload));
+        var callId = NextCallId();
+        var request = Prepare(target, new CallRequest(callId, payload));
 
+        // One source ends the wait for all three reasons: the deadline, the caller's token, the target's termination.
         using var giveUp = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var pending = _watches.Begin(target, giveUp);
+        var answer = _replies.Expect(callId);
         object reply;
         try
         {
-            reply = await target.Ask<object>(request, deadline, giveUp.Token).ConfigureAwait(false);
+            giveUp.CancelAfter(deadline);
+            target.Tell(request, _replies);
+            reply = await answer.WaitAsync(giveUp.Token).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (pending.Terminated.IsCompleted && !cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new TargetTerminatedException(describe.Name, describe.Node, pending.Terminated.Result);
-        }
-        catch (AskTimeoutException e)
-        {
+            var describe = CallTarget.Of(target, name, Node);
+            if (pending.Terminated.IsCompleted)
+            {
+                throw new TargetTerminatedException(describe.Name, describe.Node, pending.Terminated.Result);
+            }
+
             throw new TimeoutException(
-                $"No answer from '{describe.Name}' on {describe.Node} within the deadline of {CallTarget.Format(deadline)} (wall time).", e);
+                $"No answer from '{describe.Name}' on {describe.Node} within the deadline of {CallTarget.Format(deadline)} (wall time).");
         }
         finally
         {
+            _replies.Forget(callId);
             CallWatches.End(pending);
         }
 
-        return reply switch
-        {
-            CallReply answer => Expect<T>(answer.Value, describe),
-            CallFailed failed => throw new RemoteException(failed.Error),
-            _ => throw new InvalidOperationException(
-                $"'{describe.Name}' on {describe.Node} answered with {reply.GetType().FullName}, not a CallReply or CallFailed; answer CallRequest through CallResponder."),
-        };
+        return reply is CallFailed failed
+            ? throw new RemoteException(failed.Error)
+            : ((CallReply)reply).Value is T value ? value : Expect<T>(((CallReply)reply).Value, CallTarget.Of(target, name, Node));
     }
 
     private IAsyncEnumerable<T> StreamAsync<T>(IActorRef target, string? name, object payload, TimeSpan deadline, CancellationToken cancellationToken)

@@ -96,6 +96,30 @@ public sealed class CallClientSpec : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public async Task An_answer_that_bypasses_the_call_protocol_is_logged_as_dropped_and_the_call_ends_at_its_deadline()
+    {
+        Sys.EventStream.Subscribe(TestActor, typeof(Akka.Event.Warning));
+        var raw = Sys.ActorOf(Props.Create(() => new RawAnswerer()), "raw");
+
+        var error = await Assert.ThrowsAsync<TimeoutException>(() => Calls.RequestAsync<string>(raw, new Echo("hello"), TimeSpan.FromMilliseconds(300)));
+
+        var warning = await FishForMessageAsync<Akka.Event.Warning>(w => w.Message.ToString()!.Contains("Dropped an answer", StringComparison.Ordinal), Patience);
+        Assert.Contains("System.String", warning.Message.ToString(), StringComparison.Ordinal);
+        Assert.Contains("/user/raw", warning.Message.ToString(), StringComparison.Ordinal);
+        Assert.Contains("'raw'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Many_concurrent_calls_to_one_target_each_get_their_own_answer()
+    {
+        var drive = Sys.ActorOf(TestResponder.Props(), "drive");
+
+        var answers = await Task.WhenAll(Enumerable.Range(1, 200).Select(i => Calls.RequestAsync<int>(drive, i, Deadline)));
+
+        Assert.Equal(Enumerable.Range(1, 200).Select(i => 2 * i), answers);
+    }
+
+    [Fact]
     public async Task A_target_stopped_mid_call_fails_the_call_with_TargetTerminatedException_before_its_deadline()
     {
         var arm = Sys.ActorOf(TestResponder.Props(), "arm");
@@ -283,5 +307,10 @@ public sealed class CallClientSpec : Akka.TestKit.Xunit2.TestKit
         var error = await Assert.ThrowsAsync<RemoteException>(() => Calls.RequestAsync<string>(drive, new Explode("no"), Deadline));
 
         Assert.Equal("/rover/drive", error.OriginName);
+    }
+
+    private sealed class RawAnswerer : ReceiveActor
+    {
+        public RawAnswerer() => Receive<Contracts.Calls.CallRequest>(_ => Sender.Tell("not a CallReply"));
     }
 }

@@ -1,0 +1,72 @@
+using System.Collections.Concurrent;
+using Akka.Actor;
+using Akka.Event;
+using Cluster.Contracts.Calls;
+
+namespace Cluster.Agents.Core.Calls;
+
+/// <summary>
+/// Where the answers to this node's requests arrive: one actor reference for every request, which completes the
+/// waiting call whose number the answer carries, on the thread that delivers it.
+/// </summary>
+/// <remarks>
+/// Akka's Ask creates and registers an actor reference per call, and a node that answers resolves each new
+/// reference's path before it can reply; this one is registered once, and the answering node's resolve cache keeps it.
+/// An answer is matched by its call number, so it must be a <see cref="CallReply"/> or <see cref="CallFailed"/>;
+/// anything else sent here is logged as dropped, naming its type and its sender.
+/// </remarks>
+internal sealed class CallReplies : MinimalActorRef
+{
+    private readonly ConcurrentDictionary<long, TaskCompletionSource<object>> _waiting = new();
+    private readonly ILoggingAdapter _log;
+
+    public CallReplies(ExtendedActorSystem system)
+    {
+        Provider = system.Provider;
+        Path = Provider.TempPath();
+        _log = Logging.GetLogger(system, nameof(CallReplies));
+        Provider.RegisterTempActor(this, Path);
+    }
+
+    /// <inheritdoc />
+    public override ActorPath Path { get; }
+
+    /// <inheritdoc />
+    public override IActorRefProvider Provider { get; }
+
+    /// <summary>Waits for the answer to call <paramref name="callId"/>; <see cref="Forget"/> it when the call ends.</summary>
+    /// <param name="callId">The call's number.</param>
+    /// <returns>A task that completes with the <see cref="CallReply"/> or <see cref="CallFailed"/>.</returns>
+    public Task<object> Expect(long callId)
+    {
+        var answer = new TaskCompletionSource<object>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _waiting[callId] = answer;
+        return answer.Task;
+    }
+
+    /// <summary>Stops waiting for call <paramref name="callId"/>: an answer that comes later is dropped.</summary>
+    /// <param name="callId">The call's number.</param>
+    public void Forget(long callId) => _waiting.TryRemove(callId, out _);
+
+    /// <inheritdoc />
+    protected override void TellInternal(object message, IActorRef sender)
+    {
+        var callId = message switch
+        {
+            CallReply reply => reply.CallId,
+            CallFailed failed => failed.CallId,
+            _ => 0,
+        };
+        if (callId == 0)
+        {
+            _log.Warning(
+                "Dropped an answer of type {0} from {1}: the answer to a call must be a CallReply or CallFailed; answer CallRequest through CallResponder.",
+                message.GetType().FullName,
+                sender);
+        }
+        else if (_waiting.TryRemove(callId, out var answer))
+        {
+            answer.TrySetResult(message);
+        }
+    }
+}
