@@ -34,6 +34,7 @@ public sealed class TopicBus : IExtension
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _published = new(StringComparer.Ordinal);
     private RouteTable _routes;
     private long _nextId;
+    private long _undeliverable;
 
     internal TopicBus(ExtendedActorSystem system)
     {
@@ -58,6 +59,9 @@ public sealed class TopicBus : IExtension
 
     /// <summary>Gets the glob patterns this node currently knows to be subscribed somewhere in the cluster.</summary>
     public IReadOnlySet<string> KnownPatterns => Volatile.Read(ref _routes).Patterns;
+
+    /// <summary>Gets how many messages arrived at this node whose payload it could not deserialize; each is dropped and logged as an error.</summary>
+    public long Undeliverable => Interlocked.Read(ref _undeliverable);
 
     /// <summary>Gets the topic names this node has published on (up to the route cache size).</summary>
     public IReadOnlyCollection<string> PublishedTopics => (IReadOnlyCollection<string>)_published.Keys;
@@ -150,6 +154,8 @@ public sealed class TopicBus : IExtension
     // Only the bus's actor changes the routes, so reading the current table and replacing it cannot race.
     internal void UpdateRoutes(IEnumerable<string> patterns) =>
         Volatile.Write(ref _routes, RouteTable.Create(patterns, Settings.RouteCacheSize, Volatile.Read(ref _routes)));
+
+    internal long CountUndeliverable() => Interlocked.Increment(ref _undeliverable);
 
     internal void AddRoute(string pattern) =>
         Volatile.Write(ref _routes, Volatile.Read(ref _routes).With(pattern));

@@ -10,8 +10,8 @@ namespace Cluster.Agents.Core.Topics;
 
 /// <summary>
 /// The node's half of the topic bus, at <c>/system/topic-bus</c>: it holds the node's subscriptions,
-/// subscribes each route once to the pub-sub mediator, fans every arriving message out to the matching
-/// local subscriptions, keeps the cluster-wide set of glob patterns, and runs the probes that confirm a
+/// subscribes each route once to the pub-sub mediator through a <see cref="RouteSink"/> that fans every
+/// arriving message out to the route's local subscriptions, keeps the cluster-wide set of glob patterns, and runs the probes that confirm a
 /// new subscription is reachable from every node.
 /// </summary>
 internal sealed class TopicBusActor : ReceiveActor, IWithTimers
@@ -31,6 +31,8 @@ internal sealed class TopicBusActor : ReceiveActor, IWithTimers
     private readonly Dictionary<string, List<TopicSubscription>> _subscriptions = new(StringComparer.Ordinal);
     // routes subscribed at the mediator, and those whose SubscribeAck is still awaited
     private readonly HashSet<string> _mediatorRoutes = new(StringComparer.Ordinal);
+    // route -> what the mediator delivers it to, from Subscribe until Unsubscribe
+    private readonly Dictionary<string, RouteSink> _sinks = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<Action>> _awaitingAck = new(StringComparer.Ordinal);
     // route -> nodes yet to confirm, and who waits for that
     private readonly Dictionary<string, PendingConfirmation> _confirming = new(StringComparer.Ordinal);
@@ -39,7 +41,6 @@ internal sealed class TopicBusActor : ReceiveActor, IWithTimers
     // glob patterns: as the mediator reports them, and as announced by probe requests (ahead of gossip)
     private HashSet<string> _mediatorPatterns = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Deadline> _announcedPatterns = new(StringComparer.Ordinal);
-    private long _undeliverable;
 
     public TopicBusActor(TopicBus bus, IActorRef mediator, AkkaSerializer serializer, TopicSettings settings)
     {
@@ -50,7 +51,6 @@ internal sealed class TopicBusActor : ReceiveActor, IWithTimers
         var role = Context.System.Settings.Config.GetString("akka.cluster.pub-sub.role", "");
         _pubSubRole = string.IsNullOrEmpty(role) ? null : role;
 
-        Receive<TopicEnvelope>(Deliver);
         Receive<Subscribe>(HandleSubscribe);
         Receive<Unsubscribe>(HandleUnsubscribe);
         Receive<SubscribeAck>(ack => OnMediatorAck(ack.Subscribe.Topic));
@@ -88,32 +88,6 @@ internal sealed class TopicBusActor : ReceiveActor, IWithTimers
         }
     }
 
-    private void Deliver(TopicEnvelope envelope)
-    {
-        if (!_subscriptions.TryGetValue(envelope.Route, out var subscriptions) || subscriptions.Count == 0)
-        {
-            return;
-        }
-
-        object payload;
-        try
-        {
-            payload = envelope.LocalPayload ?? _serializer.FromBinary(envelope.Payload, typeof(object));
-        }
-        catch (Exception e)
-        {
-            _undeliverable++;
-            _log.Error(e, "Dropped a message on topic '{0}' from {1}: its payload cannot be deserialized on this node ({2} dropped so far).", envelope.Topic, envelope.Sender, _undeliverable);
-            return;
-        }
-
-        var message = new TopicMessage(envelope.Topic, payload, envelope.Sender, envelope.PublishedAt, subscriptions[0].Pattern.Text);
-        foreach (var subscription in subscriptions)
-        {
-            subscription.Subscriber.Tell(message, Sender);
-        }
-    }
-
     private void HandleSubscribe(Subscribe request)
     {
         var subscription = request.Subscription;
@@ -124,6 +98,12 @@ internal sealed class TopicBusActor : ReceiveActor, IWithTimers
         }
 
         list.Add(subscription);
+        if (!_sinks.TryGetValue(route, out var sink))
+        {
+            _sinks[route] = sink = new RouteSink(Context.System, _bus, Self, _serializer, _log);
+        }
+
+        sink.Update([.. list]);
         Context.Watch(subscription.Subscriber);
         if (subscription.Pattern.IsGlob)
         {
@@ -143,7 +123,7 @@ internal sealed class TopicBusActor : ReceiveActor, IWithTimers
         else
         {
             _awaitingAck[route] = [Confirm];
-            _mediator.Tell(new Akka.Cluster.Tools.PublishSubscribe.Subscribe(route, Self));
+            _mediator.Tell(new Akka.Cluster.Tools.PublishSubscribe.Subscribe(route, sink));
         }
     }
 
@@ -309,12 +289,15 @@ internal sealed class TopicBusActor : ReceiveActor, IWithTimers
             return;
         }
 
+        var sink = _sinks[route];
+        sink.Update([.. list]);
         if (list.Count == 0)
         {
             _subscriptions.Remove(route);
             if (_mediatorRoutes.Remove(route))
             {
-                _mediator.Tell(new Akka.Cluster.Tools.PublishSubscribe.Unsubscribe(route, Self));
+                _mediator.Tell(new Akka.Cluster.Tools.PublishSubscribe.Unsubscribe(route, sink));
+                _sinks.Remove(route);
             }
         }
 

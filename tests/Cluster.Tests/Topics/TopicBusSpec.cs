@@ -169,6 +169,22 @@ public sealed class TopicBusSpec(ThreeNodeClusterFixture fixture) : IClassFixtur
         Assert.Throws<ArgumentException>(() => Bus(0).Publish($"{_prefix}/*", 1));
 
     [Fact]
+    public async Task A_message_whose_payload_cannot_be_read_is_dropped_and_counted_and_the_next_one_is_delivered()
+    {
+        var topic = $"{_prefix}/garbled";
+        var (probe, _) = await SubscribeAsync(1, topic);
+        var before = Bus(1).Undeliverable;
+        var mediator = Akka.Cluster.Tools.PublishSubscribe.DistributedPubSub.Get(_cluster[2]).Mediator;
+
+        mediator.Tell(new Akka.Cluster.Tools.PublishSubscribe.Publish(topic, new TopicEnvelope(topic, topic, "garbler", DateTimeOffset.UtcNow, [0xFF, 0x00, 0x13])), Akka.Actor.ActorRefs.NoSender);
+        Bus(2).Publish(topic, "readable");
+
+        var message = await probe.ExpectMsgAsync<TopicMessage>(Wait);
+        Assert.Equal("readable", message.Payload);
+        Assert.Equal(before + 1, Bus(1).Undeliverable);
+    }
+
+    [Fact]
     public async Task After_unsubscribing_a_subscription_gets_no_more_messages()
     {
         var (leaving, subscription) = await SubscribeAsync(1, $"{_prefix}/news");
