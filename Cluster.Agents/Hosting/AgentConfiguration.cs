@@ -23,7 +23,8 @@ namespace Cluster.Agents.Hosting;
 /// under its entry's name (its address ends with <c>/name</c>, and the name is registered cluster-wide);
 /// any other type is an actor spawned under <c>/user/name</c>.
 /// The type has one public constructor, taking nothing or a settings object; see
-/// <see cref="SettingsBinder"/> for how <c>settings</c> is bound to that object.
+/// <see cref="SettingsBinder"/> for how <c>settings</c> is bound to that object. Settings that implement
+/// <see cref="IValidatedSettings"/> are checked as they are read.
 /// </remarks>
 public static class AgentConfiguration
 {
@@ -47,10 +48,10 @@ public static class AgentConfiguration
             throw new ClusterConfigurationException(Path, value.ToString(), "expected an object with one entry per agent.");
         }
 
-        return [.. value.GetObject().Items.Select(item => ReadAgent(item.Key, item.Value))];
+        return [.. value.GetObject().Items.Select(item => ReadAgent(item.Key, item.Value, config))];
     }
 
-    private static AgentSpec ReadAgent(string name, Akka.Configuration.Hocon.HoconValue entry)
+    private static AgentSpec ReadAgent(string name, Akka.Configuration.Hocon.HoconValue entry, Config config)
     {
         var key = $"{Path}.{name}";
         if (!ActorPath.IsValidPathElement(name))
@@ -101,6 +102,7 @@ public static class AgentConfiguration
         }
 
         var settings = SettingsBinder.Bind(parameters[0].ParameterType, settingsValue, $"{key}.settings");
+        (settings as IValidatedSettings)?.Validate($"{key}.settings", config);
         return new AgentSpec(name, actorType, settings);
     }
 

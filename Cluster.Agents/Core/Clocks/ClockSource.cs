@@ -68,15 +68,7 @@ public sealed class ClockSource : ReceiveActor, IWithTimers
     public ClockSource(ClockSourceSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        Validate(settings, $"{AgentConfiguration.Path}.{Self.Path.Name}.settings");
-        var nodeMode = NodeClock.Get(Context.System).Mode;
-        if (nodeMode != NodeClockMode.Follow)
-        {
-            throw new ClusterConfigurationException(
-                NodeClock.ModeKey,
-                nodeMode.ToString().ToLowerInvariant(),
-                "the node that runs the clock source must follow it: set cluster-node.clock.mode = follow there.");
-        }
+        settings.Validate($"{AgentConfiguration.Path}.{Self.Path.Name}.settings", Context.System.Settings.Config);
 
         _settings = settings;
         _increment = settings.Increment.Ticks;
@@ -148,34 +140,6 @@ public sealed class ClockSource : ReceiveActor, IWithTimers
         foreach (var replyTo in _steps.Select(s => s.ReplyTo).Concat(_awaitingApply.Select(a => a.ReplyTo)))
         {
             replyTo.Tell(new OperatorFailed($"the clock source {_id} stopped before the step was applied."));
-        }
-    }
-
-    private static void Validate(ClockSourceSettings settings, string prefix)
-    {
-        if (settings.Increment <= TimeSpan.Zero)
-        {
-            throw new ClusterConfigurationException($"{prefix}.increment", Format(settings.Increment), "must be positive.");
-        }
-
-        if (!double.IsFinite(settings.Rate) || settings.Rate < 0)
-        {
-            throw new ClusterConfigurationException($"{prefix}.rate", Format(settings.Rate), "must be 0 (as fast as possible) or a positive number of simulated seconds per wall second.");
-        }
-
-        if (settings.MaxTicksAhead < 1)
-        {
-            throw new ClusterConfigurationException($"{prefix}.max-ticks-ahead", Format(settings.MaxTicksAhead), "must be at least 1.");
-        }
-
-        if (settings.ResendInterval <= TimeSpan.Zero)
-        {
-            throw new ClusterConfigurationException($"{prefix}.resend-interval", Format(settings.ResendInterval), "must be positive.");
-        }
-
-        if (settings.FollowerTimeout <= settings.ResendInterval)
-        {
-            throw new ClusterConfigurationException($"{prefix}.follower-timeout", Format(settings.FollowerTimeout), "must be longer than resend-interval.");
         }
     }
 

@@ -1,7 +1,11 @@
+using System.Globalization;
+using Akka.Configuration;
+using Cluster.Agents.Hosting;
+
 namespace Cluster.Agents.Core.Clocks;
 
 /// <summary>The settings of a <see cref="ClockSource"/>, bound from its agent entry in <c>cluster-host.agents</c>.</summary>
-public sealed record ClockSourceSettings
+public sealed record ClockSourceSettings : IValidatedSettings
 {
     /// <summary>Gets the mode the source starts in: <c>step</c>, <c>run</c> or <c>pause</c>.</summary>
     /// <value>The default is <see cref="ClockSourceMode.Step"/>.</value>
@@ -33,4 +37,50 @@ public sealed record ClockSourceSettings
     /// <summary>Gets how long a follower may go without acknowledging a tick before the source stops waiting for it.</summary>
     /// <value>The default is 5 s (wall time).</value>
     public TimeSpan FollowerTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Checks every value, and that the node runs its clock in follow mode, as a clock source's node must.</summary>
+    /// <param name="keyPrefix">The HOCON path of the settings block.</param>
+    /// <param name="nodeConfig">The node's configuration.</param>
+    /// <exception cref="ClusterConfigurationException">A value is out of range, or the node's clock does not follow.</exception>
+    public void Validate(string keyPrefix, Config nodeConfig)
+    {
+        ArgumentNullException.ThrowIfNull(nodeConfig);
+        if (Increment <= TimeSpan.Zero)
+        {
+            throw new ClusterConfigurationException($"{keyPrefix}.increment", Format(Increment), "must be positive.");
+        }
+
+        if (!double.IsFinite(Rate) || Rate < 0)
+        {
+            throw new ClusterConfigurationException($"{keyPrefix}.rate", Format(Rate), "must be 0 (as fast as possible) or a positive number of simulated seconds per wall second.");
+        }
+
+        if (MaxTicksAhead < 1)
+        {
+            throw new ClusterConfigurationException($"{keyPrefix}.max-ticks-ahead", Format(MaxTicksAhead), "must be at least 1.");
+        }
+
+        if (ResendInterval <= TimeSpan.Zero)
+        {
+            throw new ClusterConfigurationException($"{keyPrefix}.resend-interval", Format(ResendInterval), "must be positive.");
+        }
+
+        if (FollowerTimeout <= ResendInterval)
+        {
+            throw new ClusterConfigurationException($"{keyPrefix}.follower-timeout", Format(FollowerTimeout), "must be longer than resend-interval.");
+        }
+
+        var nodeMode = NodeClock.ModeOf(nodeConfig);
+        if (nodeMode != NodeClockMode.Follow)
+        {
+            throw new ClusterConfigurationException(
+                NodeClock.ModeKey,
+                nodeMode.ToString().ToLowerInvariant(),
+                "the node that runs the clock source must follow it: set cluster-node.clock.mode = follow there.");
+        }
+    }
+
+    private static string Format(double value) => value.ToString("0.######", CultureInfo.InvariantCulture);
+
+    private static string Format(TimeSpan value) => Format(value.TotalSeconds) + " s";
 }

@@ -36,7 +36,7 @@ public sealed class NodeClock : IExtension
     {
         ArgumentNullException.ThrowIfNull(system);
         system.Settings.InjectTopLevelFallback(DefaultConfig);
-        Mode = ParseMode(system.Settings.Config.GetString(ModeKey, "real"));
+        Mode = ModeOf(system.Settings.Config);
         if (Mode == NodeClockMode.Real)
         {
             Clock = new RealTimeClock(system);
@@ -72,6 +72,12 @@ public sealed class NodeClock : IExtension
         ArgumentNullException.ThrowIfNull(system);
         return system.WithExtension<NodeClock, NodeClockProvider>();
     }
+
+    /// <summary>Reads the clock mode a node with <paramref name="config"/> runs in.</summary>
+    /// <param name="config">The node's configuration.</param>
+    /// <returns>The mode; <see cref="NodeClockMode.Real"/> when it is not set.</returns>
+    /// <exception cref="ClusterConfigurationException">The mode is not one of real, external and follow.</exception>
+    internal static NodeClockMode ModeOf(Config config) => ParseMode(config.GetString(ModeKey, "real"));
 
     private static NodeClockMode ParseMode(string? value) => value?.Trim().ToLowerInvariant() switch
     {

@@ -32,6 +32,24 @@ public sealed class ConfiguredDrive(DriveSettings settings) : ReceiveActor
     public DriveSettings Settings { get; } = settings;
 }
 
+public sealed record ArmSettings : IValidatedSettings
+{
+    public double Reach { get; init; } = 1;
+
+    public void Validate(string keyPrefix, Config nodeConfig)
+    {
+        if (Reach <= 0)
+        {
+            throw new ClusterConfigurationException($"{keyPrefix}.reach", Reach.ToString(System.Globalization.CultureInfo.InvariantCulture), "must be positive.");
+        }
+    }
+}
+
+public sealed class ConfiguredArm(ArmSettings settings) : ReceiveActor
+{
+    public ArmSettings Settings { get; } = settings;
+}
+
 public sealed class NoSettingsAgent : ReceiveActor;
 
 public abstract class AbstractAgent : ReceiveActor;
@@ -119,6 +137,41 @@ public sealed class AgentConfigurationSpec
 
         Assert.Equal("cluster-host.agents.x.type", error.Key);
         Assert.Contains(problem, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Settings_that_validate_themselves_are_checked_when_read_with_their_key_prefix()
+    {
+        var error = Refused("""arm { type = "Cluster.Tests.Unit.ConfiguredArm, Cluster.Tests", settings { reach = -2 } }""");
+
+        Assert.Equal("cluster-host.agents.arm.settings.reach", error.Key);
+        Assert.Equal("-2", error.Value);
+        Assert.Equal(5, Assert.IsType<ArmSettings>(AgentConfiguration.Read(Agents("""arm { type = "Cluster.Tests.Unit.ConfiguredArm, Cluster.Tests", settings { reach = 5 } }""")).Single().Settings).Reach);
+    }
+
+    [Theory]
+    [InlineData("increment = 0s", "cluster-host.agents.clock.settings.increment")]
+    [InlineData("rate = -1", "cluster-host.agents.clock.settings.rate")]
+    [InlineData("max-ticks-ahead = 0", "cluster-host.agents.clock.settings.max-ticks-ahead")]
+    [InlineData("follower-timeout = 100ms", "cluster-host.agents.clock.settings.follower-timeout")]
+    public void A_clock_source_with_a_setting_out_of_range_stops_start_up_naming_the_key(string setting, string key)
+    {
+        var config = ConfigurationFactory.ParseString($$"""
+            cluster-node.clock.mode = follow
+            cluster-host.agents.clock { type = "Cluster.Agents.Core.Clocks.ClockSource, Cluster.Agents", settings { {{setting}} } }
+            """);
+
+        Assert.Equal(key, Assert.Throws<ClusterConfigurationException>(() => AgentConfiguration.Read(config)).Key);
+    }
+
+    [Fact]
+    public void A_clock_source_on_a_node_whose_clock_does_not_follow_stops_start_up_naming_the_clock_mode()
+    {
+        var error = Refused("""clock { type = "Cluster.Agents.Core.Clocks.ClockSource, Cluster.Agents" }""");
+
+        Assert.Equal("cluster-node.clock.mode", error.Key);
+        Assert.Equal("real", error.Value);
+        Assert.Contains("follow", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
