@@ -15,7 +15,8 @@ namespace Cluster.Bench.Ours;
 /// </summary>
 public sealed class TopicBusBench : IBenchGroup
 {
-    private const string RawTopic = "bench";
+    // The same shape of name on both paths: the mediator escapes a topic with a slash on every publish.
+    private const string RawTopic = "bench/raw";
     private const string BusTopic = "bench/bus";
 
     // The publisher stays at most this far ahead of the subscriber, so the run's memory stays bounded.
