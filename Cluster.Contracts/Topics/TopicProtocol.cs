@@ -26,6 +26,13 @@ public sealed record TopicEnvelope(string Topic, string Route, string Sender, Da
 }
 
 /// <summary>
+/// Several publishes on one route, in publish order, sent as one message: a node's bus batches what its
+/// publishers hand it faster than one by one, and the receiving node's bus delivers the envelopes in order.
+/// </summary>
+/// <param name="Envelopes">The envelopes, all on the same route.</param>
+public sealed record TopicBatch(IReadOnlyList<TopicEnvelope> Envelopes) : IClusterMessage;
+
+/// <summary>
 /// Asks a node's topic bus to prove that its publishes on a route reach the asking node: it publishes
 /// <see cref="RouteProbe"/> on the route until the asking node answers <see cref="RouteProbeArrived"/>.
 /// </summary>

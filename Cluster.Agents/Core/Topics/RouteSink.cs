@@ -54,42 +54,60 @@ internal sealed class RouteSink : MinimalActorRef
     /// <inheritdoc />
     protected override void TellInternal(object message, IActorRef sender)
     {
-        if (message is not TopicEnvelope envelope)
+        switch (message)
         {
-            _busActor.Tell(message, sender);
+            case TopicEnvelope envelope:
+                // Delivering under the lock keeps Update's promise: an unsubscribed actor gets nothing after it returns.
+                lock (_gate)
+                {
+                    Deliver(envelope, sender);
+                }
+
+                break;
+            case TopicBatch batch:
+                lock (_gate)
+                {
+                    foreach (var envelope in batch.Envelopes)
+                    {
+                        Deliver(envelope, sender);
+                    }
+                }
+
+                break;
+            default:
+                _busActor.Tell(message, sender);
+                break;
+        }
+    }
+
+    private void Deliver(TopicEnvelope envelope, IActorRef sender)
+    {
+        var subscriptions = _subscriptions;
+        if (subscriptions.Length == 0)
+        {
             return;
         }
 
-        // Delivering under the lock keeps Update's promise: an unsubscribed actor gets nothing after it returns.
-        lock (_gate)
+        object payload;
+        try
         {
-            var subscriptions = _subscriptions;
-            if (subscriptions.Length == 0)
-            {
-                return;
-            }
+            payload = envelope.LocalPayload ?? _serializer.FromBinary(envelope.Payload, typeof(object));
+        }
+        catch (Exception e)
+        {
+            _log.Error(
+                e,
+                "Dropped a message on topic '{0}' from {1}: its payload cannot be deserialized on this node ({2} dropped so far).",
+                envelope.Topic,
+                envelope.Sender,
+                _bus.CountUndeliverable());
+            return;
+        }
 
-            object payload;
-            try
-            {
-                payload = envelope.LocalPayload ?? _serializer.FromBinary(envelope.Payload, typeof(object));
-            }
-            catch (Exception e)
-            {
-                _log.Error(
-                    e,
-                    "Dropped a message on topic '{0}' from {1}: its payload cannot be deserialized on this node ({2} dropped so far).",
-                    envelope.Topic,
-                    envelope.Sender,
-                    _bus.CountUndeliverable());
-                return;
-            }
-
-            var delivered = new TopicMessage(envelope.Topic, payload, envelope.Sender, envelope.PublishedAt, subscriptions[0].Pattern.Text);
-            foreach (var subscription in subscriptions)
-            {
-                subscription.Subscriber.Tell(delivered, sender);
-            }
+        var delivered = new TopicMessage(envelope.Topic, payload, envelope.Sender, envelope.PublishedAt, subscriptions[0].Pattern.Text);
+        foreach (var subscription in subscriptions)
+        {
+            subscription.Subscriber.Tell(delivered, sender);
         }
     }
 }

@@ -28,6 +28,7 @@ public sealed class TopicBus : IExtension
     private readonly ActorSystem _system;
     private readonly IActorRef _mediator;
     private readonly IActorRef _actor;
+    private readonly TopicOutbox _outbox;
     private readonly AkkaSerializer _serializer;
     private readonly string _nodeName;
     private readonly Func<DateTimeOffset> _utcNow;
@@ -48,6 +49,7 @@ public sealed class TopicBus : IExtension
         var clock = NodeClock.Get(system).Clock;
         _utcNow = () => clock.UtcNow;
         _routes = RouteTable.Create([], Settings.RouteCacheSize);
+        _outbox = new TopicOutbox(_mediator, Settings);
         _actor = system.SystemActorOf(TopicBusActor.Props(this, _mediator, _serializer, Settings), "topic-bus");
     }
 
@@ -59,6 +61,9 @@ public sealed class TopicBus : IExtension
 
     /// <summary>Gets the glob patterns this node currently knows to be subscribed somewhere in the cluster.</summary>
     public IReadOnlySet<string> KnownPatterns => Volatile.Read(ref _routes).Patterns;
+
+    /// <summary>Gets how many batches this node has sent, and how many publishes travelled in them (see <see cref="TopicSettings.BatchGap"/>).</summary>
+    public (long Batches, long Publishes) Batching => (_outbox.Batches, _outbox.Batched);
 
     /// <summary>Gets how many messages arrived at this node whose payload it could not deserialize; each is dropped and logged as an error.</summary>
     public long Undeliverable => Interlocked.Read(ref _undeliverable);
@@ -122,9 +127,10 @@ public sealed class TopicBus : IExtension
 
         var publishedAt = UtcNow;
         sender ??= _nodeName;
+        var queue = _outbox.ShouldQueue();
         foreach (var route in Volatile.Read(ref _routes).RoutesFor(topic))
         {
-            _mediator.Tell(new Publish(route, new TopicEnvelope(topic, route, sender, publishedAt, bytes) { LocalPayload = payload }));
+            _outbox.Send(route, new TopicEnvelope(topic, route, sender, publishedAt, bytes) { LocalPayload = payload }, queue);
         }
     }
 

@@ -135,6 +135,32 @@ public sealed class TopicBusSpec(ThreeNodeClusterFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task A_burst_of_publishes_travels_in_batches_and_arrives_whole_and_in_order_on_every_route()
+    {
+        var (exact, _) = await SubscribeAsync(1, $"{_prefix}/burst");
+        var (glob, _) = await SubscribeAsync(0, $"{_prefix}/bu*");
+        var (local, _) = await SubscribeAsync(2, $"{_prefix}/burst");
+        var before = Bus(2).Batching;
+
+        for (var i = 0; i < 5000; i++)
+        {
+            Bus(2).Publish($"{_prefix}/burst", i);
+        }
+
+        foreach (var probe in new[] { exact, glob, local })
+        {
+            for (var i = 0; i < 5000; i++)
+            {
+                Assert.Equal(i, (await probe.ExpectMsgAsync<TopicMessage>(Wait)).Payload);
+            }
+        }
+
+        var after = Bus(2).Batching;
+        Assert.True(after.Batches > before.Batches, "the burst should have travelled in batches");
+        Assert.True(after.Publishes - before.Publishes >= 2 * (after.Batches - before.Batches));
+    }
+
+    [Fact]
     public async Task A_one_megabyte_payload_crosses_nodes_whole()
     {
         var (probe, _) = await SubscribeAsync(2, $"{_prefix}/image");

@@ -57,6 +57,41 @@ public sealed class TopicEnvelopeSerializerSpec : Akka.TestKit.Xunit2.TestKit
         Assert.Empty(RoundTrip(new TopicEnvelope("t", "t", "", DateTimeOffset.UnixEpoch, [])).Payload);
 
     [Fact]
+    public void A_batch_keeps_its_envelopes_in_order_with_every_field()
+    {
+        var at = new DateTimeOffset(2024, 5, 1, 12, 0, 0, TimeSpan.Zero);
+        TopicEnvelope[] envelopes =
+        [
+            new("imu/left", "glob:imu/*", "imu", at, [1]),
+            new("imu/right", "glob:imu/*", "imu", at.AddTicks(1), []),
+            new("imu/left", "glob:imu/*", "akka.tcp://robot@10.0.0.3:4053", at.AddSeconds(1), [9, 8, 7]),
+        ];
+
+        var copy = (TopicBatch)Serializer.FromBinary(Serializer.ToBinary(new TopicBatch(envelopes)), typeof(TopicBatch));
+
+        Assert.Equal(envelopes.Length, copy.Envelopes.Count);
+        for (var i = 0; i < envelopes.Length; i++)
+        {
+            Assert.Equal(envelopes[i].Topic, copy.Envelopes[i].Topic);
+            Assert.Equal(envelopes[i].Route, copy.Envelopes[i].Route);
+            Assert.Equal(envelopes[i].Sender, copy.Envelopes[i].Sender);
+            Assert.Equal(envelopes[i].PublishedAt, copy.Envelopes[i].PublishedAt);
+            Assert.Equal(envelopes[i].Payload, copy.Envelopes[i].Payload);
+        }
+    }
+
+    [Fact]
+    public void A_batch_with_an_impossible_count_or_cut_short_is_refused()
+    {
+        var bytes = Serializer.ToBinary(new TopicBatch([new TopicEnvelope("t", "t", "s", DateTimeOffset.UnixEpoch, [1, 2])]));
+
+        Assert.Throws<SerializationException>(() => Serializer.FromBinary(bytes[..^1], typeof(TopicBatch)));
+        var huge = (byte[])bytes.Clone();
+        huge[4] = 0x7F;
+        Assert.Throws<SerializationException>(() => Serializer.FromBinary(huge, typeof(TopicBatch)));
+    }
+
+    [Fact]
     public void Truncated_or_foreign_bytes_are_refused()
     {
         var bytes = Serializer.ToBinary(new TopicEnvelope("t", "t", "s", DateTimeOffset.UnixEpoch, [1, 2, 3]));

@@ -1,0 +1,33 @@
+using Akka.Configuration;
+using Cluster.Agents.Core.Topics;
+using Cluster.Agents.Hosting;
+using Xunit;
+
+namespace Cluster.Tests.Topics;
+
+public sealed class TopicSettingsSpec
+{
+    private static TopicSettings Read(string hocon) =>
+        TopicSettings.Create(ConfigurationFactory.ParseString(hocon).WithFallback(TopicBus.DefaultConfig()).WithFallback(ClusterHocon.Base));
+
+    [Fact]
+    public void The_defaults_batch_publishes_that_come_within_fifty_microseconds_of_each_other()
+    {
+        var settings = Read("");
+
+        Assert.Equal(TimeSpan.FromMicroseconds(50), settings.BatchGap);
+        Assert.Equal(TimeSpan.FromSeconds(3), settings.SubscribeTimeout);
+        Assert.Equal(4 * 1024 * 1024, settings.FrameSize);
+    }
+
+    [Fact]
+    public void A_batch_gap_of_zero_turns_batching_off() =>
+        Assert.Equal(TimeSpan.Zero, Read("cluster-node.topics.batch-gap = 0s").BatchGap);
+
+    [Theory]
+    [InlineData("cluster-node.topics.batch-gap = -1ms", "cluster-node.topics.batch-gap")]
+    [InlineData("cluster-node.topics.batch-gap = soon", "cluster-node.topics.batch-gap")]
+    [InlineData("cluster-node.topics.probe-interval = 0s", "cluster-node.topics.probe-interval")]
+    public void A_bad_value_is_refused_naming_its_key(string hocon, string key) =>
+        Assert.Equal(key, Assert.Throws<ClusterConfigurationException>(() => Read(hocon)).Key);
+}
