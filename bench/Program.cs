@@ -43,16 +43,19 @@ if (only is not null)
 using var budget = new CancellationTokenSource(size.Budget);
 var context = new BenchContext(size, budget.Token);
 var rows = new List<BenchRow>();
+var cpuAtStart = Report.CpuCounters();
 var total = Stopwatch.StartNew();
 foreach (var group in groups)
 {
     // Progress goes to standard error so standard output is only the report.
     await Console.Error.WriteLineAsync($"running {group.Name}...");
     var groupStart = Stopwatch.GetTimestamp();
+    var groupCpu = Report.CpuCounters();
     try
     {
         rows.AddRange(await group.RunAsync(context));
-        await Console.Error.WriteLineAsync(FormattableString.Invariant($"{group.Name}: {Stopwatch.GetElapsedTime(groupStart).TotalSeconds:0.0} s"));
+        await Console.Error.WriteLineAsync(FormattableString.Invariant(
+            $"{group.Name}: {Stopwatch.GetElapsedTime(groupStart).TotalSeconds:0.0} s, steal {Report.StolenShare(groupCpu, Report.CpuCounters())}"));
     }
     catch (Exception e)
     {
@@ -73,4 +76,5 @@ foreach (var note in context.Notes)
 
 Console.WriteLine(FormattableString.Invariant($"- total run time: {total.Elapsed.TotalSeconds:0.0} s"));
 Console.WriteLine($"- load average at end (1, 5, 15 min): {Report.LoadAverage()}");
+Console.WriteLine($"- processor time taken by the hypervisor (steal) during the run: {Report.StolenShare(cpuAtStart, Report.CpuCounters())}");
 return 0;

@@ -33,6 +33,39 @@ public static class Report
         return File.Exists(path) ? string.Join(", ", File.ReadAllText(path).Split(' ').Take(3)) : "unknown";
     }
 
+    /// <summary>Reads the machine's CPU counters, to tell later how much time the hypervisor took (<see cref="StolenShare"/>).</summary>
+    /// <returns>The counters of all processors, in clock ticks, or null where the system does not say.</returns>
+    public static long[]? CpuCounters()
+    {
+        const string path = "/proc/stat";
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        // "cpu  user nice system idle iowait irq softirq steal ..."
+        var fields = File.ReadLines(path).First().Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return [.. fields.Skip(1).Take(8).Select(field => long.Parse(field, CultureInfo.InvariantCulture))];
+    }
+
+    /// <summary>
+    /// Gets the share of the processors' time between two readings that the hypervisor gave to other machines
+    /// ("steal"): while a virtual processor waits for its host, everything on it stalls, which shows in the tails.
+    /// </summary>
+    /// <param name="before">The counters at the start.</param>
+    /// <param name="after">The counters at the end.</param>
+    /// <returns>The share as a percentage, or <c>unknown</c>.</returns>
+    public static string StolenShare(long[]? before, long[]? after)
+    {
+        if (before is null || after is null)
+        {
+            return "unknown";
+        }
+
+        var total = after.Zip(before, (a, b) => a - b).Sum();
+        return total <= 0 ? "unknown" : Invariant($"{100.0 * (after[7] - before[7]) / total:0.0} %");
+    }
+
     /// <summary>Gets the results table.</summary>
     /// <param name="rows">The rows, in order.</param>
     /// <returns>The table in markdown.</returns>
