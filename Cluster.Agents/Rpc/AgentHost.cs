@@ -79,6 +79,11 @@ internal sealed class AgentHost : UntypedActor
     private void Handle(CallRequest request)
     {
         var call = CallResponder.Accept(Context, request, Origin);
+        if (call.RefuseIfUnreadable())
+        {
+            return;
+        }
+
         ExposedMethod method;
         object? result;
         try

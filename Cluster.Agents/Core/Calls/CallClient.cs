@@ -64,6 +64,7 @@ public sealed class CallClient : IExtension
     /// <exception cref="TargetTerminatedException">The target stopped, or its node left, before answering.</exception>
     /// <exception cref="TimeoutException">No answer within <paramref name="deadline"/>.</exception>
     /// <exception cref="InvalidCastException">The answer is not a <typeparamref name="T"/>.</exception>
+    /// <exception cref="System.Runtime.Serialization.SerializationException">The answer arrived but cannot be deserialized on this node.</exception>
     /// <exception cref="ArgumentException">The payload cannot be serialized for a remote target.</exception>
     public Task<T> RequestAsync<T>(IActorRef target, object payload, TimeSpan deadline, CancellationToken cancellationToken = default)
     {
@@ -146,6 +147,11 @@ public sealed class CallClient : IExtension
 
     private static T Expect<T>(object? value, CallTarget target)
     {
+        if (value is UnreadablePayload unreadable)
+        {
+            throw new System.Runtime.Serialization.SerializationException($"'{target.Name}' on {target.Node} answered, but {char.ToLowerInvariant(unreadable.Reason[0])}{unreadable.Reason[1..]}");
+        }
+
         if (value is T typed)
         {
             return typed;
@@ -201,7 +207,7 @@ public sealed class CallClient : IExtension
 
         return reply is CallFailed failed
             ? throw new RemoteException(failed.Error)
-            : ((CallReply)reply).Value is T value ? value : Expect<T>(((CallReply)reply).Value, CallTarget.Of(target, name, Node));
+            : ((CallReply)reply).Value is T value and not UnreadablePayload ? value : Expect<T>(((CallReply)reply).Value, CallTarget.Of(target, name, Node));
     }
 
     private IAsyncEnumerable<T> StreamAsync<T>(IActorRef target, string? name, object payload, TimeSpan deadline, CancellationToken cancellationToken)

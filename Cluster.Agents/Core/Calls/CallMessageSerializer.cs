@@ -20,6 +20,8 @@ namespace Cluster.Agents.Core.Calls;
 /// <para>Layout: a format byte, a kind byte, the call number (little-endian), then for a request, a reply or a stream
 /// item a byte that says whether a payload follows and the payload's bytes to the end; for a failure the five strings
 /// of <see cref="RemoteError"/>, length-prefixed UTF-8.</para>
+/// <para>A payload this node cannot deserialize arrives as an <see cref="UnreadablePayload"/>, so that the call is
+/// answered with the error rather than dropped with a log line.</para>
 /// </remarks>
 public sealed class CallMessageSerializer : AkkaSerializer
 {
@@ -82,9 +84,9 @@ public sealed class CallMessageSerializer : AkkaSerializer
             var callId = BinaryPrimitives.ReadInt64LittleEndian(span[2..]);
             return kind switch
             {
-                Kind.Request => new CallRequest(callId, ReadPayload(bytes) ?? throw new SerializationException("A call request has no payload.")),
-                Kind.Reply => new CallReply(callId, ReadPayload(bytes)),
-                Kind.StreamItem => new StreamItem(callId, ReadPayload(bytes)),
+                Kind.Request => new CallRequest(callId, ReadPayload(bytes, kind, callId) ?? throw new SerializationException("A call request has no payload.")),
+                Kind.Reply => new CallReply(callId, ReadPayload(bytes, kind, callId)),
+                Kind.StreamItem => new StreamItem(callId, ReadPayload(bytes, kind, callId)),
                 Kind.Failed => ReadFailure(span, callId),
                 Kind.StreamCompleted => new StreamCompleted(callId),
                 _ => throw new SerializationException($"Unknown call message kind {(byte)kind}."),
@@ -148,8 +150,25 @@ public sealed class CallMessageSerializer : AkkaSerializer
         return bytes;
     }
 
-    private object? ReadPayload(byte[] bytes) =>
-        bytes[Header] == 0 ? null : Payloads.FromBinary(bytes[(Header + 1)..], typeof(object));
+    // An unreadable payload still makes a message, so the call is answered with an error instead of being dropped.
+    private object? ReadPayload(byte[] bytes, Kind kind, long callId)
+    {
+        if (bytes[Header] == 0)
+        {
+            return null;
+        }
+
+        try
+        {
+            return Payloads.FromBinary(bytes[(Header + 1)..], typeof(object));
+        }
+        catch (Exception e)
+        {
+            var what = kind == Kind.Request ? "payload" : "answer";
+            return new UnreadablePayload(
+                $"The {what} of call {callId} cannot be read on {system.Provider.DefaultAddress}: {e.GetType().Name}: {e.Message}");
+        }
+    }
 
     private byte[] Failure(CallFailed failed)
     {

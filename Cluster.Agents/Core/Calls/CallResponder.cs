@@ -41,6 +41,11 @@ public static class CallResponder
     {
         ArgumentNullException.ThrowIfNull(handler);
         var call = Accept(context, request, originName);
+        if (call.RefuseIfUnreadable())
+        {
+            return;
+        }
+
         object? value;
         try
         {
@@ -71,6 +76,11 @@ public static class CallResponder
     {
         ArgumentNullException.ThrowIfNull(handler);
         var call = Accept(context, request, originName);
+        if (call.RefuseIfUnreadable())
+        {
+            return;
+        }
+
         object? value;
         try
         {
@@ -98,6 +108,11 @@ public static class CallResponder
     {
         ArgumentNullException.ThrowIfNull(handler);
         var call = Accept(context, request, originName);
+        if (call.RefuseIfUnreadable())
+        {
+            return;
+        }
+
         try
         {
             await foreach (var value in handler(call.Payload).ConfigureAwait(false))

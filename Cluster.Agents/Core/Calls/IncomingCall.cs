@@ -60,6 +60,19 @@ public sealed class IncomingCall
         }
     }
 
+    /// <summary>Answers with a <see cref="System.Runtime.Serialization.SerializationException"/> when the payload could not be read on this node.</summary>
+    /// <returns>True if the call was refused, so the handler must not run.</returns>
+    public bool RefuseIfUnreadable()
+    {
+        if (Payload is not UnreadablePayload unreadable)
+        {
+            return false;
+        }
+
+        Fail(new System.Runtime.Serialization.SerializationException(unreadable.Reason));
+        return true;
+    }
+
     /// <summary>Sends one value of a stream of answers.</summary>
     /// <param name="value">The value.</param>
     public void Next(object? value) => Send(new StreamItem(CallId, value), value, "stream item");

@@ -110,6 +110,29 @@ public sealed class CallClientSpec : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public async Task A_request_whose_payload_could_not_be_read_is_refused_with_a_SerializationException_without_running_the_handler()
+    {
+        var drive = Sys.ActorOf(TestResponder.Props(), "drive");
+
+        drive.Tell(new Contracts.Calls.CallRequest(9, new UnreadablePayload("The payload of call 9 cannot be read on here: TypeLoadException: no Rover.Pose")), TestActor);
+
+        var failed = await ExpectMsgAsync<Contracts.Calls.CallFailed>(Patience);
+        Assert.Equal("System.Runtime.Serialization.SerializationException", failed.Error.ExceptionType);
+        Assert.Contains("no Rover.Pose", failed.Error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_answer_that_could_not_be_read_fails_the_call_with_a_SerializationException_naming_the_target()
+    {
+        var unreadable = Sys.ActorOf(Props.Create(() => new UnreadableAnswerer()), "unreadable");
+
+        var error = await Assert.ThrowsAsync<System.Runtime.Serialization.SerializationException>(() => Calls.RequestAsync<object>(unreadable, new Echo("pose?"), Deadline));
+
+        Assert.Contains("'unreadable' on", error.Message, StringComparison.Ordinal);
+        Assert.Contains("no Rover.Pose", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Many_concurrent_calls_to_one_target_each_get_their_own_answer()
     {
         var drive = Sys.ActorOf(TestResponder.Props(), "drive");
@@ -312,5 +335,11 @@ public sealed class CallClientSpec : Akka.TestKit.Xunit2.TestKit
     private sealed class RawAnswerer : ReceiveActor
     {
         public RawAnswerer() => Receive<Contracts.Calls.CallRequest>(_ => Sender.Tell("not a CallReply"));
+    }
+
+    private sealed class UnreadableAnswerer : ReceiveActor
+    {
+        public UnreadableAnswerer() => Receive<Contracts.Calls.CallRequest>(request =>
+            Sender.Tell(new Contracts.Calls.CallReply(request.CallId, new UnreadablePayload("The answer of call 1 cannot be read on here: TypeLoadException: no Rover.Pose"))));
     }
 }

@@ -65,18 +65,31 @@ public sealed class CallContractsSpec : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
-    public void Truncated_or_foreign_bytes_are_refused_with_a_serialization_error()
+    public void A_truncated_header_or_foreign_bytes_are_refused_and_a_truncated_payload_is_unreadable()
     {
         var bytes = Serializer.ToBinary(new CallRequest(3, new Echo("cut short")));
 
-        Assert.Throws<SerializationException>(() => Serializer.FromBinary(bytes[..^2], typeof(CallRequest)));
+        Assert.Throws<SerializationException>(() => Serializer.FromBinary(bytes[..5], typeof(CallRequest)));
         Assert.Throws<SerializationException>(() => Serializer.FromBinary([], typeof(CallRequest)));
+        Assert.IsType<UnreadablePayload>(((CallRequest)Serializer.FromBinary(bytes[..^2], typeof(CallRequest))).Payload);
         var foreign = (byte[])bytes.Clone();
         foreign[0] = 99;
         Assert.Contains("format 99", Assert.Throws<SerializationException>(() => Serializer.FromBinary(foreign, typeof(CallRequest))).Message);
         var unknownKind = (byte[])bytes.Clone();
         unknownKind[1] = 77;
         Assert.Contains("kind 77", Assert.Throws<SerializationException>(() => Serializer.FromBinary(unknownKind, typeof(CallRequest))).Message);
+    }
+
+    [Fact]
+    public void A_payload_this_node_cannot_read_arrives_as_an_UnreadablePayload_naming_the_call()
+    {
+        var bytes = Serializer.ToBinary(new CallRequest(12, new Echo("garbled")));
+        var garbled = bytes[..11].Concat(new byte[] { 0xFF, 0x00, 0x13 }).ToArray();
+
+        var copy = (CallRequest)Serializer.FromBinary(garbled, typeof(CallRequest));
+
+        Assert.Equal(12, copy.CallId);
+        Assert.Contains("payload of call 12 cannot be read", Assert.IsType<UnreadablePayload>(copy.Payload).Reason, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Cluster.Agents.Core.Calls;
 using Cluster.Agents.Core.Registry;
+using Cluster.Contracts.Calls;
 using Cluster.Tests.MultiNode;
 using Xunit;
 
@@ -79,6 +80,22 @@ public sealed class CallsAcrossNodesSpec(TwoNodeClusterFixture fixture) : IClass
 
         Assert.Equal("System.ArgumentException", error.RemoteType);
         Assert.Contains("System.IO.FileInfo", error.RemoteMessage, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_request_whose_payload_the_answering_node_cannot_read_is_answered_with_a_serialization_error_not_dropped()
+    {
+        var responder = await RegisterResponderAsync("across/garbled");
+        var caller = _cluster.CreateProbe(0);
+
+        // What a caller's node would send for a payload type the answering node does not have.
+        responder.Tell(new PreparedCallMessage(new CallRequest(41, "placeholder"), [0xFF, 0x00, 0x13, 0x37]), caller.Ref);
+
+        var failed = await caller.ExpectMsgAsync<CallFailed>(Deadline);
+        Assert.Equal(41, failed.CallId);
+        Assert.Equal("System.Runtime.Serialization.SerializationException", failed.Error.ExceptionType);
+        Assert.Contains("payload of call 41 cannot be read on " + Akka.Cluster.Cluster.Get(_cluster[1]).SelfAddress, failed.Error.Message, StringComparison.Ordinal);
+        Assert.Equal("still serving", await Calls.RequestAsync<string>("across/garbled", new Echo("still serving"), Deadline));
     }
 
     private async Task<IActorRef> RegisterResponderAsync(string name)
