@@ -99,8 +99,11 @@ public sealed class OperatorEndpoint : ReceiveActor
                 .Ask<PublishedTopics>(GetPublishedTopics.Instance, GatherTimeout)
                 .ContinueWith(t => t.IsCompletedSuccessfully ? t.Result.Topics : [], TaskScheduler.Default))
             .ToList();
-        Task.WhenAll(published).ContinueWith(
-            all =>
+        var gathered = Task.WhenAll(published);
+
+        // Both must have ended: the mediator may answer after every node has.
+        Task.WhenAll(gathered, subscribed).ContinueWith(
+            _ =>
             {
                 if (!subscribed.IsCompletedSuccessfully)
                 {
@@ -108,7 +111,7 @@ public sealed class OperatorEndpoint : ReceiveActor
                 }
 
                 var (topics, patterns) = subscribed.Result;
-                var allTopics = topics.Concat(all.Result.SelectMany(t => t)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
+                var allTopics = topics.Concat(gathered.Result.SelectMany(t => t)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
                 return new TopicList([.. allTopics], [.. patterns]);
             },
             TaskScheduler.Default).PipeTo(Sender);
