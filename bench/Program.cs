@@ -51,11 +51,12 @@ foreach (var group in groups)
     await Console.Error.WriteLineAsync($"running {group.Name}...");
     var groupStart = Stopwatch.GetTimestamp();
     var groupCpu = Report.CpuCounters();
+    var groupGcs = (GC.CollectionCount(0), GC.CollectionCount(2), GC.GetTotalPauseDuration());
     try
     {
         rows.AddRange(await group.RunAsync(context));
         await Console.Error.WriteLineAsync(FormattableString.Invariant(
-            $"{group.Name}: {Stopwatch.GetElapsedTime(groupStart).TotalSeconds:0.0} s, steal {Report.StolenShare(groupCpu, Report.CpuCounters())}"));
+            $"{group.Name}: {Stopwatch.GetElapsedTime(groupStart).TotalSeconds:0.0} s, steal {Report.StolenShare(groupCpu, Report.CpuCounters())}, {GC.CollectionCount(0) - groupGcs.Item1} garbage collections ({GC.CollectionCount(2) - groupGcs.Item2} full), {(GC.GetTotalPauseDuration() - groupGcs.Item3).TotalMilliseconds:0} ms paused"));
     }
     catch (Exception e)
     {
