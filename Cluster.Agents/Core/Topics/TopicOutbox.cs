@@ -95,14 +95,15 @@ internal sealed class TopicOutbox
                 }
 
                 // A batch stays within the remote frame: what would overflow it goes first.
-                if (pending.Envelopes.Count > 0 && pending.Bytes + item.Envelope.Payload.Length > _maxBatchBytes)
+                var size = WireSize(item.Envelope);
+                if (pending.Envelopes.Count > 0 && pending.Bytes + size > _maxBatchBytes)
                 {
                     Flush(item.Route, pending.Envelopes);
                     pending = ([], 0);
                 }
 
                 pending.Envelopes.Add(item.Envelope);
-                byRoute[item.Route] = (pending.Envelopes, pending.Bytes + item.Envelope.Payload.Length + 256);
+                byRoute[item.Route] = (pending.Envelopes, pending.Bytes + size);
             }
 
             foreach (var (route, pending) in byRoute)
@@ -120,6 +121,10 @@ internal sealed class TopicOutbox
             }
         }
     }
+
+    // At most what the envelope takes in a batch: UTF-8 needs up to 3 bytes per UTF-16 unit, plus lengths and the time.
+    private static long WireSize(TopicEnvelope envelope) =>
+        3L * (envelope.Topic.Length + envelope.Route.Length + envelope.Sender.Length) + 32 + envelope.Payload.Length;
 
     private void Flush(string route, List<TopicEnvelope> envelopes)
     {
