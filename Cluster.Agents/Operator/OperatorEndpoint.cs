@@ -41,7 +41,7 @@ public sealed class OperatorEndpoint : ReceiveActor
         Receive<ClusterEvent.MemberRemoved>(removed => _upSince.Remove(removed.Member.UniqueAddress));
         Receive<ClusterEvent.IMemberEvent>(_ => { });
         Receive<GetMembers>(_ => Sender.Tell(DescribeMembers()));
-        Receive<GetPublishedTopics>(_ => Sender.Tell(new PublishedTopics(RunsBus ? [.. TopicBus.Get(Context.System).PublishedTopics] : [])));
+        Receive<GetNodeTopics>(_ => Sender.Tell(NodeTopicsHere()));
         Receive<ListTopics>(request => OnBusNode(request, ListTopicsAsync));
         Receive<PublishJson>(request => OnBusNode(request, Publish));
         Receive<StartEcho>(request => OnBusNode(request, StartEchoing));
@@ -90,29 +90,35 @@ public sealed class OperatorEndpoint : ReceiveActor
             .Where(m => m.Status == MemberStatus.Up && (_busRole is null || m.HasRole(_busRole)))
             .Select(m => m.Address);
 
+    private NodeTopics NodeTopicsHere()
+    {
+        if (!RunsBus)
+        {
+            return new NodeTopics([], [], []);
+        }
+
+        var bus = TopicBus.Get(Context.System);
+        var subscriptions = bus.LocalSubscriptions;
+        return new NodeTopics(
+            [.. bus.PublishedTopics],
+            [.. subscriptions.Where(p => !p.IsGlob).Select(p => p.Text)],
+            [.. subscriptions.Where(p => p.IsGlob).Select(p => p.Text)]);
+    }
+
+    // Each node's bus answers for itself, so what is listed is what is subscribed now, not what gossip last said.
     private void ListTopicsAsync(ListTopics request)
     {
-        var bus = TopicBus.Get(Context.System);
-        var subscribed = bus.GetSubscribedAsync(GatherTimeout);
-        var published = BusMembers()
+        var nodes = BusMembers()
             .Select(node => Context.ActorSelection(new RootActorPath(node) / "user" / Name)
-                .Ask<PublishedTopics>(GetPublishedTopics.Instance, GatherTimeout)
-                .ContinueWith(t => t.IsCompletedSuccessfully ? t.Result.Topics : [], TaskScheduler.Default))
+                .Ask<NodeTopics>(GetNodeTopics.Instance, GatherTimeout)
+                .ContinueWith(t => t.IsCompletedSuccessfully ? t.Result : new NodeTopics([], [], []), TaskScheduler.Default))
             .ToList();
-        var gathered = Task.WhenAll(published);
-
-        // Both must have ended: the mediator may answer after every node has.
-        Task.WhenAll(gathered, subscribed).ContinueWith(
-            _ =>
+        Task.WhenAll(nodes).ContinueWith(
+            all =>
             {
-                if (!subscribed.IsCompletedSuccessfully)
-                {
-                    return (object)new OperatorFailed($"the pub-sub mediator of {_cluster.SelfAddress} did not answer: {subscribed.Exception?.GetBaseException().Message}");
-                }
-
-                var (topics, patterns) = subscribed.Result;
-                var allTopics = topics.Concat(gathered.Result.SelectMany(t => t)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
-                return new TopicList([.. allTopics], [.. patterns]);
+                var topics = all.Result.SelectMany(n => n.Published.Concat(n.Subscribed)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
+                var patterns = all.Result.SelectMany(n => n.Patterns).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
+                return (object)new TopicList([.. topics], [.. patterns]);
             },
             TaskScheduler.Default).PipeTo(Sender);
     }

@@ -19,20 +19,22 @@ public sealed record ListTopics : IClusterMessage
 /// <param name="Patterns">Glob patterns subscribed to, sorted.</param>
 public sealed record TopicList(ImmutableArray<string> Topics, ImmutableArray<string> Patterns) : IClusterMessage;
 
-/// <summary>Asks one node for the topics its bus has published on.</summary>
-public sealed record GetPublishedTopics : IClusterMessage
+/// <summary>Asks one node for the topics its bus has published on and the patterns its bus has subscribed to.</summary>
+public sealed record GetNodeTopics : IClusterMessage
 {
     /// <summary>The single instance of this field-less message.</summary>
-    public static readonly GetPublishedTopics Instance = new();
+    public static readonly GetNodeTopics Instance = new();
 
-    private GetPublishedTopics()
+    private GetNodeTopics()
     {
     }
 }
 
-/// <summary>The reply to <see cref="GetPublishedTopics"/>.</summary>
-/// <param name="Topics">The topic names.</param>
-public sealed record PublishedTopics(ImmutableArray<string> Topics) : IClusterMessage;
+/// <summary>The reply to <see cref="GetNodeTopics"/>.</summary>
+/// <param name="Published">The topic names the node has published on.</param>
+/// <param name="Subscribed">The exact topic names subscribed to on the node now.</param>
+/// <param name="Patterns">The glob patterns subscribed to on the node now.</param>
+public sealed record NodeTopics(ImmutableArray<string> Published, ImmutableArray<string> Subscribed, ImmutableArray<string> Patterns) : IClusterMessage;
 
 /// <summary>Asks a node to publish a payload given as JSON.</summary>
 /// <param name="Topic">The topic.</param>

@@ -36,6 +36,8 @@ public sealed class TopicBus : IExtension
     private RouteTable _routes;
     private long _nextId;
     private long _undeliverable;
+    private System.Collections.Immutable.ImmutableDictionary<string, (TopicPattern Pattern, int Count)> _localSubscriptions =
+        System.Collections.Immutable.ImmutableDictionary.Create<string, (TopicPattern, int)>(StringComparer.Ordinal);
 
     internal TopicBus(ExtendedActorSystem system)
     {
@@ -71,20 +73,8 @@ public sealed class TopicBus : IExtension
     /// <summary>Gets the topic names this node has published on (up to the route cache size).</summary>
     public IReadOnlyCollection<string> PublishedTopics => (IReadOnlyCollection<string>)_published.Keys;
 
-    /// <summary>
-    /// Lists the routes subscribed anywhere in the cluster, as this node's pub-sub mediator knows them:
-    /// exact topic names and glob patterns. A route unsubscribed a moment ago may still be listed.
-    /// </summary>
-    /// <param name="timeout">How long to wait for the mediator.</param>
-    /// <returns>The exact topics and the glob patterns, each sorted.</returns>
-    public async Task<(IReadOnlyList<string> Topics, IReadOnlyList<string> Patterns)> GetSubscribedAsync(TimeSpan timeout)
-    {
-        var current = await _mediator.Ask<CurrentTopics>(GetTopics.Instance, timeout).ConfigureAwait(false);
-        var routes = current.Topics.Select(Uri.UnescapeDataString).ToList();
-        var patterns = routes.Where(r => r.StartsWith(RouteTable.GlobPrefix, StringComparison.Ordinal)).Select(r => r[RouteTable.GlobPrefix.Length..]);
-        var topics = routes.Where(r => !r.StartsWith(RouteTable.GlobPrefix, StringComparison.Ordinal));
-        return ([.. topics.Order(StringComparer.Ordinal)], [.. patterns.Order(StringComparer.Ordinal)]);
-    }
+    /// <summary>Gets the patterns (exact topic names and globs) subscribed to on this node now, each once.</summary>
+    public IReadOnlyCollection<TopicPattern> LocalSubscriptions => [.. Volatile.Read(ref _localSubscriptions).Values.Select(entry => entry.Pattern)];
 
     /// <summary>Gets the topic bus of <paramref name="system"/>, starting it if needed.</summary>
     /// <param name="system">The actor system; it must be a cluster node.</param>
@@ -160,6 +150,14 @@ public sealed class TopicBus : IExtension
     // Only the bus's actor changes the routes, so reading the current table and replacing it cannot race.
     internal void UpdateRoutes(IEnumerable<string> patterns) =>
         Volatile.Write(ref _routes, RouteTable.Create(patterns, Settings.RouteCacheSize, Volatile.Read(ref _routes)));
+
+    // Only the bus's actor changes the subscriptions, so reading the table and replacing it cannot race.
+    internal void CountLocalSubscription(TopicPattern pattern, int change)
+    {
+        var table = Volatile.Read(ref _localSubscriptions);
+        var count = (table.TryGetValue(pattern.Text, out var entry) ? entry.Count : 0) + change;
+        Volatile.Write(ref _localSubscriptions, count > 0 ? table.SetItem(pattern.Text, (pattern, count)) : table.Remove(pattern.Text));
+    }
 
     internal long CountUndeliverable() => Interlocked.Increment(ref _undeliverable);
 

@@ -104,6 +104,7 @@ internal sealed class TopicBusActor : ReceiveActor, IWithTimers
         }
 
         sink.Update([.. list]);
+        _bus.CountLocalSubscription(subscription.Pattern, +1);
         Context.Watch(subscription.Subscriber);
         if (subscription.Pattern.IsGlob)
         {
@@ -291,6 +292,7 @@ internal sealed class TopicBusActor : ReceiveActor, IWithTimers
 
         var sink = _sinks[route];
         sink.Update([.. list]);
+        _bus.CountLocalSubscription(subscription.Pattern, -1);
         if (list.Count == 0)
         {
             _subscriptions.Remove(route);

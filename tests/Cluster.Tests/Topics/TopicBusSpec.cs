@@ -224,6 +224,24 @@ public sealed class TopicBusSpec(ThreeNodeClusterFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task A_node_lists_its_current_subscriptions_once_each_and_forgets_one_when_its_last_subscription_ends()
+    {
+        var (_, first) = await SubscribeAsync(1, $"{_prefix}/list/*");
+        var (_, second) = await SubscribeAsync(1, $"{_prefix}/list/*");
+        var (_, exact) = await SubscribeAsync(1, $"{_prefix}/list/x");
+
+        Assert.Single(Bus(1).LocalSubscriptions, p => p.Text == $"{_prefix}/list/*" && p.IsGlob);
+        Assert.Single(Bus(1).LocalSubscriptions, p => p.Text == $"{_prefix}/list/x" && !p.IsGlob);
+        Assert.DoesNotContain(Bus(0).LocalSubscriptions, p => p.Text.StartsWith(_prefix + "/list", StringComparison.Ordinal));
+
+        await first.DisposeAsync();
+        Assert.Contains(Bus(1).LocalSubscriptions, p => p.Text == $"{_prefix}/list/*");
+        await second.DisposeAsync();
+        await exact.DisposeAsync();
+        Assert.DoesNotContain(Bus(1).LocalSubscriptions, p => p.Text.StartsWith(_prefix + "/list", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Glob_patterns_become_known_on_every_node()
     {
         await SubscribeAsync(2, $"{_prefix}/known/*");
