@@ -98,6 +98,7 @@ internal static class HostCommands
                 await runner.Output.WriteLineAsync($"{agent.Address,-50} {agent.Type}").ConfigureAwait(false);
             }
 
+            await runner.WarnSilentAsync(list.Silent, "their agents are").ConfigureAwait(false);
             return 0;
         });
 

@@ -34,6 +34,7 @@ internal static class TopicCommands
                 await runner.Output.WriteLineAsync($"{pattern}  (pattern)").ConfigureAwait(false);
             }
 
+            await runner.WarnSilentAsync(list.Silent, "their topics are").ConfigureAwait(false);
             return 0;
         });
 

@@ -15,6 +15,16 @@ internal sealed class VerbRunner(TextWriter output, TextWriter errors)
 
     public TextWriter Output { get; } = output;
 
+    /// <summary>Warns on the error stream that some nodes did not answer, so a list is known to be partial.</summary>
+    public async Task WarnSilentAsync(IReadOnlyCollection<string> silent, string what)
+    {
+        if (silent.Count > 0)
+        {
+            await errors.WriteLineAsync(
+                $"warning: no answer in time from {string.Join(", ", silent)}; {what} not listed.").ConfigureAwait(false);
+        }
+    }
+
     public Command Create(string name, string description, Func<ParseResult, OperatorClient, CancellationToken, Task<int>> work, params Symbol[] symbols)
     {
         var node = new NodeCommandLine();

@@ -108,19 +108,12 @@ public sealed class OperatorEndpoint : ReceiveActor
     // Each node's bus answers for itself, so what is listed is what is subscribed now, not what gossip last said.
     private void ListTopicsAsync(ListTopics request)
     {
-        var nodes = BusMembers()
-            .Select(node => Context.ActorSelection(new RootActorPath(node) / "user" / Name)
-                .Ask<NodeTopics>(GetNodeTopics.Instance, GatherTimeout)
-                .ContinueWith(t => t.IsCompletedSuccessfully ? t.Result : new NodeTopics([], [], []), TaskScheduler.Default))
-            .ToList();
-        Task.WhenAll(nodes).ContinueWith(
-            all =>
-            {
-                var topics = all.Result.SelectMany(n => n.Published.Concat(n.Subscribed)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
-                var patterns = all.Result.SelectMany(n => n.Patterns).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
-                return (object)new TopicList([.. topics], [.. patterns]);
-            },
-            TaskScheduler.Default).PipeTo(Sender);
+        Gather<NodeTopics>(GetNodeTopics.Instance, (answers, silent) =>
+        {
+            var topics = answers.SelectMany(n => n.Published.Concat(n.Subscribed)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
+            var patterns = answers.SelectMany(n => n.Patterns).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
+            return new TopicList([.. topics], [.. patterns], silent);
+        });
     }
 
     private void Publish(PublishJson request)
@@ -198,19 +191,28 @@ public sealed class OperatorEndpoint : ReceiveActor
     }
 
     private AgentList LocalAgents() =>
-        new(AgentContainer.IsEnabled(Context.System)
-            ? [.. AgentContainer.Get(Context.System).Agents.Select(a => new AgentListing(a.Address.ToString(), a.Type))]
-            : []);
+        new(
+            AgentContainer.IsEnabled(Context.System)
+                ? [.. AgentContainer.Get(Context.System).Agents.Select(a => new AgentListing(a.Address.ToString(), a.Type))]
+                : [],
+            []);
 
     private void ListAgentsCluster(ListAgents request)
     {
-        var lists = BusMembers()
-            .Select(node => Context.ActorSelection(new RootActorPath(node) / "user" / Name)
-                .Ask<AgentList>(GetLocalAgents.Instance, GatherTimeout)
-                .ContinueWith(t => t.IsCompletedSuccessfully ? t.Result.Agents : [], TaskScheduler.Default))
+        Gather<AgentList>(GetLocalAgents.Instance, (answers, silent) =>
+            new AgentList([.. answers.SelectMany(a => a.Agents).OrderBy(a => a.Address, StringComparer.Ordinal)], silent));
+    }
+
+    // Asks every host's endpoint; a node that does not answer within the gather timeout is named, not waited for.
+    private void Gather<TAnswer>(object question, Func<IReadOnlyList<TAnswer>, ImmutableArray<string>, object> combine)
+    {
+        var asks = BusMembers()
+            .Select(node => (Node: node, Answer: Context.ActorSelection(new RootActorPath(node) / "user" / Name).Ask<TAnswer>(question, GatherTimeout)))
             .ToList();
-        Task.WhenAll(lists).ContinueWith(
-            all => new AgentList([.. all.Result.SelectMany(a => a).OrderBy(a => a.Address, StringComparer.Ordinal)]),
+        Task.WhenAll(asks.Select(ask => (Task)ask.Answer)).ContinueWith(
+            _ => combine(
+                [.. asks.Where(ask => ask.Answer.IsCompletedSuccessfully).Select(ask => ask.Answer.Result)],
+                [.. asks.Where(ask => !ask.Answer.IsCompletedSuccessfully).Select(ask => ask.Node.ToString())]),
             TaskScheduler.Default).PipeTo(Sender);
     }
 

@@ -26,7 +26,8 @@ public sealed record GetLocalAgents : IClusterMessage
 
 /// <summary>The reply to <see cref="ListAgents"/> and <see cref="GetLocalAgents"/>.</summary>
 /// <param name="Agents">The agents, ordered by address.</param>
-public sealed record AgentList(ImmutableArray<AgentListing> Agents) : IClusterMessage;
+/// <param name="Silent">The host nodes that did not answer in time, whose agents are missing; empty for one node's own list.</param>
+public sealed record AgentList(ImmutableArray<AgentListing> Agents, ImmutableArray<string> Silent) : IClusterMessage;
 
 /// <summary>One agent of a container.</summary>
 /// <param name="Address">The agent's address, e.g. <c>agent://robot@10.0.0.2:4053/7</c>.</param>

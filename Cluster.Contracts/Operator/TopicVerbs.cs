@@ -17,7 +17,8 @@ public sealed record ListTopics : IClusterMessage
 /// <summary>The reply to <see cref="ListTopics"/>.</summary>
 /// <param name="Topics">Topic names published on or subscribed to exactly, sorted.</param>
 /// <param name="Patterns">Glob patterns subscribed to, sorted.</param>
-public sealed record TopicList(ImmutableArray<string> Topics, ImmutableArray<string> Patterns) : IClusterMessage;
+/// <param name="Silent">The host nodes that did not answer in time, whose topics are missing.</param>
+public sealed record TopicList(ImmutableArray<string> Topics, ImmutableArray<string> Patterns, ImmutableArray<string> Silent) : IClusterMessage;
 
 /// <summary>Asks one node for the topics its bus has published on and the patterns its bus has subscribed to.</summary>
 public sealed record GetNodeTopics : IClusterMessage
