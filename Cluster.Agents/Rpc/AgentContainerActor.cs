@@ -13,7 +13,8 @@ internal sealed class AgentContainerActor : UntypedActor
     public AgentContainerActor(AgentContainer container)
     {
         _container = container;
-        _hostProps = Props.Create(() => new AgentHost(container));
+        // A producer creates each host directly; an expression's props would build every one through reflection.
+        _hostProps = Props.CreateBy(new HostProducer(container));
     }
 
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(Decider.From(Directive.Stop));
@@ -66,4 +67,15 @@ internal sealed class AgentContainerActor : UntypedActor
 
     /// <summary>Stops an agent.</summary>
     public sealed record StopAgent(string Id, TaskCompletionSource Done);
+
+    private sealed class HostProducer(AgentContainer container) : IIndirectActorProducer
+    {
+        public Type ActorType => typeof(AgentHost);
+
+        public ActorBase Produce() => new AgentHost(container);
+
+        public void Release(ActorBase actor)
+        {
+        }
+    }
 }
