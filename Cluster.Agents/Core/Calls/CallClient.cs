@@ -205,9 +205,10 @@ public sealed class CallClient : IExtension
             CallWatches.End(pending);
         }
 
-        return reply is CallFailed failed
-            ? throw new RemoteException(failed.Error)
-            : ((CallReply)reply).Value is T value and not UnreadablePayload ? value : Expect<T>(((CallReply)reply).Value, CallTarget.Of(target, name, Node));
+        var value = reply is CallFailed failed ? throw new RemoteException(failed.Error) : ((CallReply)reply).Value;
+
+        // The target is described only when the answer is wrong: that string is not needed on the way of every call.
+        return value is T typed and not UnreadablePayload ? typed : Expect<T>(value, CallTarget.Of(target, name, Node));
     }
 
     private IAsyncEnumerable<T> StreamAsync<T>(IActorRef target, string? name, object payload, TimeSpan deadline, CancellationToken cancellationToken)

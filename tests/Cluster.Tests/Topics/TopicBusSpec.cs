@@ -202,7 +202,7 @@ public sealed class TopicBusSpec(ThreeNodeClusterFixture fixture) : IClassFixtur
         var before = Bus(1).Undeliverable;
         var mediator = Akka.Cluster.Tools.PublishSubscribe.DistributedPubSub.Get(_cluster[2]).Mediator;
 
-        mediator.Tell(new Akka.Cluster.Tools.PublishSubscribe.Publish(topic, new TopicEnvelope(topic, topic, "garbler", DateTimeOffset.UtcNow, [0xFF, 0x00, 0x13])), Akka.Actor.ActorRefs.NoSender);
+        mediator.Tell(new Akka.Cluster.Tools.PublishSubscribe.Publish(topic, new TopicEnvelope(topic, topic, "garbler", Bus(2).UtcNow, [0xFF, 0x00, 0x13])), Akka.Actor.ActorRefs.NoSender);
         Bus(2).Publish(topic, "readable");
 
         var message = await probe.ExpectMsgAsync<TopicMessage>(Wait);
