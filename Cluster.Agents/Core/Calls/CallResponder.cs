@@ -40,8 +40,7 @@ public static class CallResponder
     public static void Respond(IActorContext context, CallRequest request, Func<object, object?> handler, string? originName = null)
     {
         ArgumentNullException.ThrowIfNull(handler);
-        var call = Accept(context, request, originName);
-        if (call.RefuseIfUnreadable())
+        if (AcceptReadable(context, request, originName) is not { } call)
         {
             return;
         }
@@ -75,8 +74,7 @@ public static class CallResponder
     public static async Task RespondAsync(IActorContext context, CallRequest request, Func<object, Task<object?>> handler, string? originName = null)
     {
         ArgumentNullException.ThrowIfNull(handler);
-        var call = Accept(context, request, originName);
-        if (call.RefuseIfUnreadable())
+        if (AcceptReadable(context, request, originName) is not { } call)
         {
             return;
         }
@@ -107,8 +105,7 @@ public static class CallResponder
     public static async Task RespondStreamAsync(IActorContext context, CallRequest request, Func<object, IAsyncEnumerable<object?>> handler, string? originName = null)
     {
         ArgumentNullException.ThrowIfNull(handler);
-        var call = Accept(context, request, originName);
-        if (call.RefuseIfUnreadable())
+        if (AcceptReadable(context, request, originName) is not { } call)
         {
             return;
         }
@@ -127,6 +124,13 @@ public static class CallResponder
         }
 
         call.Complete();
+    }
+
+    // The handlers never see a payload this node could not read: the call is answered with the error instead.
+    private static IncomingCall? AcceptReadable(IActorContext context, CallRequest request, string? originName)
+    {
+        var call = Accept(context, request, originName);
+        return call.RefuseIfUnreadable() ? null : call;
     }
 
     /// <summary>Describes <paramref name="exception"/> as the error a caller receives.</summary>
