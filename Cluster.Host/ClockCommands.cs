@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Cluster.Agents.Core;
 using Cluster.Agents.Operator;
+using Cluster.Contracts.Clocks;
 using Cluster.Contracts.Operator;
 
 namespace Cluster.Host;

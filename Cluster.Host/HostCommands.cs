@@ -1,7 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
 using Akka.Configuration;
+using Cluster.Agents.Core.Configuration;
 using Cluster.Agents.Hosting;
+using Cluster.Host.Demo;
 
 namespace Cluster.Host;
 
@@ -64,7 +66,7 @@ internal static class HostCommands
             programConfig = ClusterHocon.Host;
             if (demo || (embedded && configPath is null))
             {
-                programConfig = ClusterHocon.Demo.WithFallback(programConfig);
+                programConfig = DemoAgents.Config.WithFallback(programConfig);
             }
 
             if (configPath is not null)

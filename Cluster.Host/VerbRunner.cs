@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Cluster.Agents.Core.Configuration;
 using Cluster.Agents.Hosting;
 using Cluster.Agents.Operator;
 

@@ -1,6 +1,6 @@
 using Akka.Actor;
 using Akka.Configuration;
-using Cluster.Agents.Hosting;
+using Cluster.Agents.Core.Configuration;
 
 namespace Cluster.Agents.Devices;
 
@@ -41,5 +41,5 @@ public sealed record DeviceSettings
         return new DeviceSettings { RequestTimeout = requestTimeout, HeartbeatInterval = heartbeat };
     }
 
-    private static Config Load() => ClusterHocon.LoadResource("Cluster.Agents.Devices.devices.conf");
+    private static Config Load() => ClusterHocon.LoadResource(typeof(DeviceSettings).Assembly, "Cluster.Agents.Devices.devices.conf");
 }

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Reflection;
 using Akka.Actor;
 using Akka.Configuration;
+using Cluster.Agents.Core.Configuration;
 
 namespace Cluster.Agents.Hosting;
 
@@ -29,7 +30,7 @@ namespace Cluster.Agents.Hosting;
 public static class AgentConfiguration
 {
     /// <summary>The HOCON path of the agent list.</summary>
-    public const string Path = "cluster-host.agents";
+    public const string Path = ClusterHocon.AgentsPath;
 
     /// <summary>Reads and checks every agent listed under <see cref="Path"/>.</summary>
     /// <param name="config">The host's configuration.</param>

@@ -3,6 +3,7 @@ using Akka.Cluster.Hosting;
 using Akka.Configuration;
 using Akka.Hosting;
 using Akka.Remote.Hosting;
+using Cluster.Agents.Core.Configuration;
 using Cluster.Agents.Core.Registry;
 using Cluster.Agents.Operator;
 using Cluster.Agents.Rpc;

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Cluster.Agents.Core.Configuration;
 
 namespace Cluster.Agents.Hosting;
 

@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using Akka.Configuration.Hocon;
 using Cluster.Agents.Core;
+using Cluster.Agents.Core.Configuration;
 
 namespace Cluster.Agents.Hosting;
 

@@ -2,7 +2,8 @@ using System.Net;
 using System.Net.Sockets;
 using Akka.Actor;
 using Akka.Configuration;
-using Cluster.Agents.Hosting;
+using Cluster.Agents.Core.Configuration;
+using Cluster.Contracts.Clocks;
 using Cluster.Contracts.Operator;
 
 namespace Cluster.Agents.Operator;
@@ -159,6 +160,7 @@ public sealed class OperatorClient : IAsyncDisposable
             {
                 T expected => expected,
                 OperatorFailed failed => throw new OperatorException(failed.Error),
+                ClockCommandFailed failed => throw new OperatorException(failed.Error),
                 _ => throw new OperatorException($"unexpected answer {answer.GetType().Name} from {_seed.Host}:{_seed.Port}."),
             };
         }

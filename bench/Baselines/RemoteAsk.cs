@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Serialization;
+using Cluster.Agents.Core.Configuration;
 using Cluster.Agents.Hosting;
 using Cluster.Bench.Support;
 using Cluster.Contracts;

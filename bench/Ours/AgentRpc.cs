@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Cluster.Agents.Core.Configuration;
 using Cluster.Agents.Hosting;
 using Cluster.Agents.Rpc;
 using Cluster.Bench.Baselines;

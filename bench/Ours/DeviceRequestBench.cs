@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Configuration;
 using Cluster.Agents.Core.Calls;
+using Cluster.Agents.Core.Configuration;
 using Cluster.Agents.Core.Registry;
 using Cluster.Agents.Devices;
 using Cluster.Agents.Hosting;

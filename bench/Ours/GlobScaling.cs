@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Configuration;
+using Cluster.Agents.Core.Configuration;
 using Cluster.Agents.Core.Topics;
 using Cluster.Agents.Hosting;
 using Cluster.Bench.Baselines;

@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Akka.Actor;
+using Cluster.Agents.Core.Configuration;
 using Cluster.Agents.Core.Topics;
 using Cluster.Agents.Hosting;
 using Cluster.Bench.Baselines;

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Cluster.Agents.Core.Configuration;
 using Cluster.Agents.Core.Topics;
 using Cluster.Agents.Hosting;
 using Cluster.Bench.Baselines;

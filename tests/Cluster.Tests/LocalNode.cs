@@ -1,4 +1,5 @@
 using Akka.Configuration;
+using Cluster.Agents.Core.Configuration;
 using Cluster.Agents.Hosting;
 
 namespace Cluster.Tests;

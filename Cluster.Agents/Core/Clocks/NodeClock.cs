@@ -1,6 +1,6 @@
 using Akka.Actor;
 using Akka.Configuration;
-using Cluster.Agents.Hosting;
+using Cluster.Agents.Core.Configuration;
 
 namespace Cluster.Agents.Core.Clocks;
 
@@ -12,8 +12,8 @@ namespace Cluster.Agents.Core.Clocks;
 /// <c>cluster-node.clock.mode</c> chooses the clock: <c>real</c> (the default) for a <see cref="RealTimeClock"/>;
 /// <c>external</c> for an <see cref="ExternalClock"/> whose UTC start is the ActorSystem's start time and whose
 /// time starts at 0, advanced by code through <see cref="External"/>; <c>follow</c> for the same kind of
-/// <see cref="ExternalClock"/>, advanced from the cluster's <see cref="ClockSource"/> over the topic bus by the
-/// node's <see cref="ClusterClock"/> service.
+/// <see cref="ExternalClock"/>, advanced from the cluster's <c>ClockSource</c> over the topic bus by the
+/// node's <c>ClusterClock</c> service.
 /// </para>
 /// <para>
 /// This clock is a separate service: the ActorSystem's scheduler, and with it remoting, heartbeats and failure
@@ -87,5 +87,5 @@ public sealed class NodeClock : IExtension
         _ => throw new ClusterConfigurationException(ModeKey, value, "unknown clock mode; the valid modes are real, external and follow."),
     };
 
-    private static Config LoadDefaults() => ClusterHocon.LoadResource(DefaultsResource);
+    private static Config LoadDefaults() => ClusterHocon.LoadResource(typeof(ClusterHocon).Assembly, DefaultsResource);
 }

@@ -2,6 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Configuration;
+using Cluster.Agents.Core.Configuration;
 
 namespace Cluster.Agents.Core.Registry;
 
@@ -148,7 +149,7 @@ public sealed class NameRegistry : IExtension
         return NameRegistrySettings.Create(system.Settings.Config);
     }
 
-    private static Config LoadDefaults() => Hosting.ClusterHocon.LoadResource("Cluster.Agents.Core.Registry.registry.conf");
+    private static Config LoadDefaults() => ClusterHocon.LoadResource(typeof(ClusterHocon).Assembly, "Cluster.Agents.Core.Registry.registry.conf");
 
     private sealed class Provider : ExtensionIdProvider<NameRegistry>
     {

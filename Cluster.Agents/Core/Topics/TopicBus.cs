@@ -1,10 +1,11 @@
 using Akka.Actor;
 using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Configuration;
+using AkkaSerializer = Akka.Serialization.Serializer;
 using Cluster.Agents.Core.Clocks;
+using Cluster.Agents.Core.Configuration;
 using Cluster.Contracts;
 using Cluster.Contracts.Topics;
-using AkkaSerializer = Akka.Serialization.Serializer;
 
 namespace Cluster.Agents.Core.Topics;
 
@@ -83,7 +84,7 @@ public sealed class TopicBus : IExtension
 
     /// <summary>The HOCON defaults of the topic bus (<c>cluster-node.topics</c>).</summary>
     /// <returns>The defaults.</returns>
-    public static Config DefaultConfig() => Hosting.ClusterHocon.LoadResource("Cluster.Agents.Core.Topics.topics.conf");
+    public static Config DefaultConfig() => ClusterHocon.LoadResource(typeof(ClusterHocon).Assembly, "Cluster.Agents.Core.Topics.topics.conf");
 
     /// <summary>Publishes <paramref name="payload"/> on <paramref name="topic"/> to every matching subscription in the cluster.</summary>
     /// <param name="topic">The topic, a plain name such as <c>drive/odometry</c>.</param>

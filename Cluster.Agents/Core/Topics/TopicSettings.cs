@@ -1,4 +1,5 @@
 using Akka.Configuration;
+using Cluster.Agents.Core.Configuration;
 
 namespace Cluster.Agents.Core.Topics;
 
@@ -67,11 +68,11 @@ public sealed record TopicSettings
         }
         catch (Exception e) when (e is FormatException or OverflowException)
         {
-            throw new Hosting.ClusterConfigurationException($"cluster-node.topics.{key}", section.GetString(key), "not a duration, e.g. \"10ms\" or \"3s\".", e);
+            throw new ClusterConfigurationException($"cluster-node.topics.{key}", section.GetString(key), "not a duration, e.g. \"10ms\" or \"3s\".", e);
         }
 
         return valid(value)
             ? value
-            : throw new Hosting.ClusterConfigurationException($"cluster-node.topics.{key}", value.ToString(), problem);
+            : throw new ClusterConfigurationException($"cluster-node.topics.{key}", value.ToString(), problem);
     }
 }

@@ -1,3 +1,4 @@
+using Cluster.Agents.Core.ClusterTime;
 using Cluster.Tests.EndToEnd;
 using Xunit;
 
@@ -12,7 +13,7 @@ public sealed class ClockVerbsSpec
     private const string SourceConfig = """
         cluster-node.clock.mode = follow
         cluster-host.agents.clock {
-          type = "Cluster.Agents.Core.Clocks.ClockSource, Cluster.Agents"
+          type = "Cluster.Agents.Core.ClusterTime.ClockSource, Cluster.Agents.Core"
           settings { mode = step, increment = "10 ms" }
         }
         """;

@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Hosting;
 using Akka.TestKit;
 using Cluster.Agents.Core.Clocks;
+using Cluster.Agents.Core.ClusterTime;
 using Cluster.Agents.Core.Topics;
 using Cluster.Contracts.Clocks;
 using Cluster.Contracts.Operator;

@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Configuration;
 using Cluster.Agents.Core.Clocks;
+using Cluster.Agents.Core.Configuration;
 using Cluster.Agents.Hosting;
 using Xunit;
 

@@ -5,6 +5,7 @@ using Akka.Configuration;
 using Akka.Hosting;
 using Akka.TestKit;
 using Akka.TestKit.Xunit2;
+using Cluster.Agents.Core.Configuration;
 using Cluster.Agents.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -153,7 +154,7 @@ public sealed class TestCluster : IAsyncDisposable
 
     private async Task<ActorSystem> StartNodeAsync(NodeOptions options, Config programConfig, Action<AkkaConfigurationBuilder, int>? configure, int index)
     {
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        var builder = Microsoft.Extensions.Hosting.Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Services.AddAkka(options.Group, akka =>
         {
             akka.WithClusterNode(options, programConfig);

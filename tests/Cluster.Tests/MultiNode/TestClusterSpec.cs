@@ -1,5 +1,6 @@
 using System.Net;
 using Akka.Cluster;
+using Cluster.Agents.Core.Configuration;
 using Cluster.Agents.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Configuration;
+using Cluster.Agents.Core.Configuration;
 using Cluster.Agents.Core.Registry;
 using Cluster.Agents.Hosting;
 using Xunit;

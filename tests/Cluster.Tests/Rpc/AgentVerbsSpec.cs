@@ -1,3 +1,4 @@
+using Cluster.Host.Demo;
 using Cluster.Tests.EndToEnd;
 using Xunit;
 
@@ -16,8 +17,8 @@ public sealed class AgentVerbsSpec(LighthouseAndDemoHost cluster) : IClassFixtur
         var lines = await AgentLinesAsync();
 
         Assert.Contains(lines, line => line.Contains($"agent://{cluster.Group}@127.0.0.1:", StringComparison.Ordinal)
-            && line.Contains("/drive-control ", StringComparison.Ordinal) && line.EndsWith("Cluster.Agents.Demo.DriveControl", StringComparison.Ordinal));
-        Assert.Contains(lines, line => line.Contains("/planner ", StringComparison.Ordinal) && line.EndsWith("Cluster.Agents.Demo.Planner", StringComparison.Ordinal));
+            && line.Contains("/drive-control ", StringComparison.Ordinal) && line.EndsWith("Cluster.Host.Demo.DriveControl", StringComparison.Ordinal));
+        Assert.Contains(lines, line => line.Contains("/planner ", StringComparison.Ordinal) && line.EndsWith("Cluster.Host.Demo.Planner", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Akka.Actor;
 using Akka.Configuration;
 using Akka.Serialization;
+using Cluster.Agents.Core.Configuration;
 using Cluster.Agents.Hosting;
 using Cluster.Contracts;
 using Cluster.Contracts.Serialization;

@@ -1,5 +1,6 @@
 using System.Runtime.Serialization;
 using Akka.Configuration;
+using Cluster.Agents.Core.Configuration;
 using Cluster.Agents.Core.Topics;
 using Cluster.Agents.Hosting;
 using Cluster.Contracts;

@@ -1,7 +1,9 @@
 using Akka.Actor;
 using Akka.Configuration;
-using Cluster.Agents.Demo;
+using Cluster.Agents.Core.ClusterTime;
+using Cluster.Agents.Core.Configuration;
 using Cluster.Agents.Hosting;
+using Cluster.Host.Demo;
 using Xunit;
 
 namespace Cluster.Tests.Unit;
@@ -64,7 +66,7 @@ public sealed class AgentConfigurationSpec
     [Fact]
     public void The_demo_configuration_lists_the_demo_devices_the_rpc_agents_and_the_membership_logger()
     {
-        var agents = AgentConfiguration.Read(ClusterHocon.Demo);
+        var agents = AgentConfiguration.Read(DemoAgents.Config);
 
         Assert.Equal(["drive", "battery", "dashboard", "drive-control", "planner", "membership"], agents.Select(a => a.Name));
         Assert.Equal(
@@ -112,7 +114,7 @@ public sealed class AgentConfigurationSpec
     [Fact]
     public void A_type_name_without_its_assembly_is_found_among_loaded_assemblies()
     {
-        var agents = AgentConfiguration.Read(Agents("""beat { type = "Cluster.Agents.Demo.MembershipLogger" }"""));
+        var agents = AgentConfiguration.Read(Agents("""beat { type = "Cluster.Host.Demo.MembershipLogger" }"""));
 
         Assert.Equal(typeof(MembershipLogger), agents[0].ActorType);
     }
@@ -158,7 +160,7 @@ public sealed class AgentConfigurationSpec
     {
         var config = ConfigurationFactory.ParseString($$"""
             cluster-node.clock.mode = follow
-            cluster-host.agents.clock { type = "Cluster.Agents.Core.Clocks.ClockSource, Cluster.Agents", settings { {{setting}} } }
+            cluster-host.agents.clock { type = "Cluster.Agents.Core.ClusterTime.ClockSource, Cluster.Agents.Core", settings { {{setting}} } }
             """);
 
         Assert.Equal(key, Assert.Throws<ClusterConfigurationException>(() => AgentConfiguration.Read(config)).Key);
@@ -167,7 +169,7 @@ public sealed class AgentConfigurationSpec
     [Fact]
     public void A_clock_source_on_a_node_whose_clock_does_not_follow_stops_start_up_naming_the_clock_mode()
     {
-        var error = Refused("""clock { type = "Cluster.Agents.Core.Clocks.ClockSource, Cluster.Agents" }""");
+        var error = Refused("""clock { type = "Cluster.Agents.Core.ClusterTime.ClockSource, Cluster.Agents.Core" }""");
 
         Assert.Equal("cluster-node.clock.mode", error.Key);
         Assert.Equal("real", error.Value);

@@ -1,5 +1,6 @@
 using System.Net;
 using Akka.Actor;
+using Cluster.Agents.Core.Configuration;
 using Cluster.Agents.Hosting;
 using Xunit;
 

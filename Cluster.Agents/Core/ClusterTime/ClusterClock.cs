@@ -1,7 +1,9 @@
 using Akka.Actor;
+using Cluster.Agents.Core.Clocks;
+using Cluster.Contracts.Clocks;
 using Cluster.Contracts.Operator;
 
-namespace Cluster.Agents.Core.Clocks;
+namespace Cluster.Agents.Core.ClusterTime;
 
 /// <summary>
 /// The node's cluster clock service, an ActorSystem extension with an actor at <c>/system/cluster-clock</c>:
@@ -78,7 +80,7 @@ public sealed class ClusterClock : IExtension
 
     /// <summary>Hands a clock command to the service, which routes it to the source; the answer goes to <paramref name="sender"/>.</summary>
     /// <param name="command">The command.</param>
-    /// <param name="sender">Who gets the <see cref="ClockStatus"/> or <see cref="OperatorFailed"/>.</param>
+    /// <param name="sender">Who gets the <see cref="ClockStatus"/> or <see cref="ClockCommandFailed"/>.</param>
     public void Forward(IClockCommand command, IActorRef sender) => Actor.Tell(command, sender);
 
     private async Task<ClockStatus> AskAsync(IClockCommand command, TimeSpan timeout)
@@ -87,7 +89,7 @@ public sealed class ClusterClock : IExtension
         return answer switch
         {
             ClockStatus status => status,
-            OperatorFailed failed => throw new InvalidOperationException(failed.Error),
+            ClockCommandFailed failed => throw new InvalidOperationException(failed.Error),
             _ => throw new InvalidOperationException($"unexpected answer {answer.GetType().Name} from the clock source."),
         };
     }

@@ -2,7 +2,7 @@ using Cluster.Agents.Core.Calls;
 using Cluster.Agents.Rpc;
 using Cluster.Contracts.Devices;
 
-namespace Cluster.Agents.Demo;
+namespace Cluster.Host.Demo;
 
 /// <summary>
 /// A demo agent that exposes <c>SetSpeed</c> to other agents and forwards it to the <c>drive</c> device

@@ -2,7 +2,7 @@ using Akka.Actor;
 using Akka.Cluster;
 using Akka.Event;
 
-namespace Cluster.Agents.Demo;
+namespace Cluster.Host.Demo;
 
 /// <summary>A demo agent that logs one line for every change of the cluster's membership and reachability.</summary>
 public sealed class MembershipLogger : ReceiveActor

@@ -1,4 +1,4 @@
-namespace Cluster.Agents.Hosting;
+namespace Cluster.Agents.Core.Configuration;
 
 /// <summary>
 /// A node's configuration is wrong: the exception names the setting (a HOCON key, a command-line option

@@ -1,4 +1,6 @@
-namespace Cluster.Contracts.Demo;
+using Cluster.Contracts;
+
+namespace Cluster.Host.Demo;
 
 /// <summary>The demo drive's position, published on <c>drive/odometry</c>.</summary>
 /// <param name="X">Metres travelled along its heading.</param>

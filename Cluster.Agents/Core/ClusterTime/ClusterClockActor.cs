@@ -1,11 +1,12 @@
 using Akka.Actor;
 using Akka.Event;
+using Cluster.Agents.Core.Clocks;
 using Cluster.Agents.Core.Topics;
 using Cluster.Contracts.Clocks;
 using Cluster.Contracts.Operator;
 using Cluster.Contracts.Topics;
 
-namespace Cluster.Agents.Core.Clocks;
+namespace Cluster.Agents.Core.ClusterTime;
 
 /// <summary>
 /// The actor of <see cref="ClusterClock"/> at <c>/system/cluster-clock</c>: it remembers the clock source that
@@ -153,7 +154,7 @@ internal sealed class ClusterClockActor : ReceiveActor, IWithTimers
     {
         if (_source is null)
         {
-            Sender.Tell(new OperatorFailed($"no clock source is running in cluster '{Context.System.Name}'."));
+            Sender.Tell(new ClockCommandFailed($"no clock source is running in cluster '{Context.System.Name}'."));
             return;
         }
 

@@ -3,7 +3,7 @@ using Akka.Event;
 using Cluster.Agents.Core.Registry;
 using Cluster.Agents.Rpc;
 
-namespace Cluster.Agents.Demo;
+namespace Cluster.Host.Demo;
 
 /// <summary>
 /// A demo proactive agent: every 8 s of the node's clock it picks the next speed of a small plan and sets it
@@ -27,7 +27,7 @@ public sealed class Planner : RpcAgent
                 var speed = await drive.SetSpeedAsync(Plan[step % Plan.Length]).ConfigureAwait(false);
                 Log.Info("planner: drive speed set to {0} m/s through {1}", speed.ToString(CultureInfo.InvariantCulture), ((IAgentReference)drive).Address);
             }
-            catch (Exception e) when (e is UnknownNameException or AgentNotFoundException or Core.Calls.RemoteException or Core.Calls.TargetTerminatedException or TimeoutException)
+            catch (Exception e) when (e is UnknownNameException or AgentNotFoundException or Cluster.Agents.Core.Calls.RemoteException or Cluster.Agents.Core.Calls.TargetTerminatedException or TimeoutException)
             {
                 drive = null;
                 Log.Warning("planner: could not set the drive's speed: {0}", e.Message);

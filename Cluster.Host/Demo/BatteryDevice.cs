@@ -1,7 +1,6 @@
 using Cluster.Agents.Devices;
-using Cluster.Contracts.Demo;
 
-namespace Cluster.Agents.Demo;
+namespace Cluster.Host.Demo;
 
 /// <summary>A demo device: a battery that publishes <c>battery/voltage</c> once a second, slowly draining.</summary>
 public sealed class BatteryDevice : DeviceActor

@@ -1,8 +1,7 @@
 using Akka.Event;
 using Cluster.Agents.Devices;
-using Cluster.Contracts.Demo;
 
-namespace Cluster.Agents.Demo;
+namespace Cluster.Host.Demo;
 
 /// <summary>
 /// A demo device: a drive that publishes <c>drive/odometry</c> at 10 Hz and answers <c>speed</c> (the

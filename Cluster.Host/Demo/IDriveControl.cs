@@ -1,4 +1,4 @@
-namespace Cluster.Agents.Demo;
+namespace Cluster.Host.Demo;
 
 /// <summary>The contract of the demo's <see cref="DriveControl"/> agent, as its callers see it through a typed proxy.</summary>
 public interface IDriveControl

@@ -1,10 +1,10 @@
 using System.Collections.Immutable;
 
-namespace Cluster.Contracts.Operator;
+namespace Cluster.Contracts.Clocks;
 
 /// <summary>
 /// A request to the cluster's clock source. Any host node's cluster clock service routes it to the source,
-/// which answers <see cref="ClockStatus"/>, or <see cref="OperatorFailed"/> when it cannot do it or no source runs.
+/// which answers <see cref="ClockStatus"/>, or <see cref="ClockCommandFailed"/> when it cannot do it or no source runs.
 /// </summary>
 public interface IClockCommand : IClusterMessage;
 
@@ -63,3 +63,7 @@ public sealed record ClockStatus(
 /// <param name="Time">The time the node last acknowledged.</param>
 /// <param name="Sequence">The sequence number of the last tick the node acknowledged.</param>
 public sealed record ClockFollowerInfo(string Node, double Time, long Sequence) : IClusterMessage;
+
+/// <summary>The clock source's answer to an <see cref="IClockCommand"/> it could not carry out, or the answer when no source runs.</summary>
+/// <param name="Error">What went wrong, as one sentence for an operator.</param>
+public sealed record ClockCommandFailed(string Error) : IClusterMessage;

@@ -1,6 +1,6 @@
 using Akka.Configuration;
 
-namespace Cluster.Agents.Hosting;
+namespace Cluster.Agents.Core.Configuration;
 
 /// <summary>
 /// Settings of a configured agent that check themselves when the host reads its configuration, so that a

@@ -1,4 +1,6 @@
-namespace Cluster.Agents.Core.Clocks;
+using Cluster.Agents.Core.Clocks;
+
+namespace Cluster.Agents.Core.ClusterTime;
 
 /// <summary>How a <see cref="ClockSource"/> advances the cluster's time.</summary>
 public enum ClockSourceMode

@@ -1,8 +1,9 @@
 using System.Globalization;
 using Akka.Configuration;
-using Cluster.Agents.Hosting;
+using Cluster.Agents.Core.Clocks;
+using Cluster.Agents.Core.Configuration;
 
-namespace Cluster.Agents.Core.Clocks;
+namespace Cluster.Agents.Core.ClusterTime;
 
 /// <summary>The settings of a <see cref="ClockSource"/>, bound from its agent entry in <c>cluster-host.agents</c>.</summary>
 public sealed record ClockSourceSettings : IValidatedSettings

@@ -1,13 +1,16 @@
 using Akka.Configuration;
 
-namespace Cluster.Agents.Hosting;
+namespace Cluster.Agents.Core.Configuration;
 
 /// <summary>
-/// The HOCON files of the <c>hocon/</c> folder, embedded in this assembly so that every program, test
+/// The HOCON files of the <c>hocon/</c> folder, embedded in the core so that every program, test
 /// and benchmark runs on exactly the same settings.
 /// </summary>
 public static class ClusterHocon
 {
+    /// <summary>The HOCON path of the agents a host spawns at start, one entry per agent.</summary>
+    public const string AgentsPath = "cluster-host.agents";
+
     /// <summary>Gets the base settings every node uses: remoting, cluster, split brain resolver, pub-sub, serializers.</summary>
     public static Config Base { get; } = Load("base.conf");
 
@@ -17,22 +20,20 @@ public static class ClusterHocon
     /// <summary>Gets a host's settings over the base.</summary>
     public static Config Host { get; } = Load("host.conf").WithFallback(Base);
 
-    /// <summary>Gets the demo agents of the embedded default.</summary>
-    public static Config Demo { get; } = Load("demo.conf");
-
     /// <summary>Reads one of the embedded HOCON files.</summary>
     /// <param name="fileName">The file's name in <c>hocon/</c>, e.g. <c>base.conf</c>.</param>
     /// <returns>The parsed configuration.</returns>
     /// <exception cref="FileNotFoundException">No such file is embedded.</exception>
-    public static Config Load(string fileName) => LoadResource("hocon/" + fileName);
+    public static Config Load(string fileName) => LoadResource(typeof(ClusterHocon).Assembly, "hocon/" + fileName);
 
-    /// <summary>Reads a HOCON resource embedded in this assembly, such as a feature's defaults.</summary>
+    /// <summary>Reads a HOCON resource embedded in <paramref name="assembly"/>, such as a feature's defaults.</summary>
+    /// <param name="assembly">The assembly that embeds it.</param>
     /// <param name="logicalName">The resource's logical name, e.g. <c>Cluster.Agents.Core.Topics.topics.conf</c>.</param>
     /// <returns>The parsed configuration.</returns>
     /// <exception cref="FileNotFoundException">No such resource is embedded.</exception>
-    internal static Config LoadResource(string logicalName)
+    public static Config LoadResource(System.Reflection.Assembly assembly, string logicalName)
     {
-        var assembly = typeof(ClusterHocon).Assembly;
+        ArgumentNullException.ThrowIfNull(assembly);
         using var stream = assembly.GetManifestResourceStream(logicalName)
             ?? throw new FileNotFoundException($"{logicalName} is not embedded in {assembly.GetName().Name}.", logicalName);
         using var reader = new StreamReader(stream);

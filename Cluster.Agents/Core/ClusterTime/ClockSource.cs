@@ -2,12 +2,13 @@ using System.Globalization;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Event;
+using Cluster.Agents.Core.Clocks;
+using Cluster.Agents.Core.Configuration;
 using Cluster.Agents.Core.Topics;
-using Cluster.Agents.Hosting;
 using Cluster.Contracts.Clocks;
 using Cluster.Contracts.Operator;
 
-namespace Cluster.Agents.Core.Clocks;
+namespace Cluster.Agents.Core.ClusterTime;
 
 /// <summary>
 /// The cluster's clock source, an agent on one host node: it owns the cluster's simulated time and publishes
@@ -68,7 +69,7 @@ public sealed class ClockSource : ReceiveActor, IWithTimers
     public ClockSource(ClockSourceSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        settings.Validate($"{AgentConfiguration.Path}.{Self.Path.Name}.settings", Context.System.Settings.Config);
+        settings.Validate($"{ClusterHocon.AgentsPath}.{Self.Path.Name}.settings", Context.System.Settings.Config);
 
         _settings = settings;
         _increment = settings.Increment.Ticks;
@@ -139,7 +140,7 @@ public sealed class ClockSource : ReceiveActor, IWithTimers
         _cluster.Unsubscribe(Self);
         foreach (var replyTo in _steps.Select(s => s.ReplyTo).Concat(_awaitingApply.Select(a => a.ReplyTo)))
         {
-            replyTo.Tell(new OperatorFailed($"the clock source {_id} stopped before the step was applied."));
+            replyTo.Tell(new ClockCommandFailed($"the clock source {_id} stopped before the step was applied."));
         }
     }
 
@@ -209,7 +210,7 @@ public sealed class ClockSource : ReceiveActor, IWithTimers
     {
         if (step.Duration <= TimeSpan.Zero)
         {
-            Sender.Tell(new OperatorFailed($"a step must be positive, was {Format(step.Duration.TotalSeconds)} s."));
+            Sender.Tell(new ClockCommandFailed($"a step must be positive, was {Format(step.Duration.TotalSeconds)} s."));
             return;
         }
 
@@ -222,7 +223,7 @@ public sealed class ClockSource : ReceiveActor, IWithTimers
     {
         if (!double.IsFinite(run.Rate) || run.Rate < 0)
         {
-            Sender.Tell(new OperatorFailed($"the rate must be a positive number of simulated seconds per wall second, or 0 for as fast as possible; was {Format(run.Rate)}."));
+            Sender.Tell(new ClockCommandFailed($"the rate must be a positive number of simulated seconds per wall second, or 0 for as fast as possible; was {Format(run.Rate)}."));
             return;
         }
 

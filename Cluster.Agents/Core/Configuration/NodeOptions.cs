@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Net;
 using Akka.Actor;
 
-namespace Cluster.Agents.Hosting;
+namespace Cluster.Agents.Core.Configuration;
 
 /// <summary>
 /// Where a node lives and which cluster it joins: the same settings, from the same command-line options

@@ -1,9 +1,8 @@
 using Akka.Event;
 using Cluster.Agents.Devices;
-using Cluster.Contracts.Demo;
 using Cluster.Contracts.Devices;
 
-namespace Cluster.Agents.Demo;
+namespace Cluster.Host.Demo;
 
 /// <summary>
 /// A demo device that watches the others: it hears every <c>*/heartbeat</c> (and says so for each new
@@ -37,7 +36,7 @@ public sealed class DashboardDevice : DeviceActor
             {
                 speed = $"{await Request<double>("drive", "speed")} m/s";
             }
-            catch (Exception e) when (e is Core.Registry.UnknownNameException or TimeoutException or Core.Calls.RemoteException)
+            catch (Exception e) when (e is Cluster.Agents.Core.Registry.UnknownNameException or TimeoutException or Cluster.Agents.Core.Calls.RemoteException)
             {
                 speed = $"unknown ({e.GetType().Name})";
             }
