@@ -1,6 +1,8 @@
 using System.CommandLine;
 using Cluster.Agents.Operator;
 
+using Cluster.Agents.Core.Calls;
+
 namespace Cluster.Host;
 
 /// <summary>The <c>call</c> verb: request an endpoint of a device, or a member of an agent given by its address, and print the answer as JSON.</summary>

@@ -5,6 +5,8 @@ using Cluster.Agents.Core.Topics;
 using Cluster.Agents.Operator;
 using Cluster.Contracts.Operator;
 
+using Cluster.Agents.Core.Calls;
+
 namespace Cluster.Host;
 
 /// <summary>The <c>topic</c> verbs: list, echo, pub and hz.</summary>

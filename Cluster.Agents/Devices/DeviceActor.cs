@@ -5,6 +5,7 @@ using Akka.Event;
 using Cluster.Agents.Core;
 using Cluster.Agents.Core.Calls;
 using Cluster.Agents.Core.Clocks;
+using Cluster.Agents.Core.Endpoints;
 using Cluster.Agents.Core.Registry;
 using Cluster.Agents.Core.Topics;
 using Cluster.Contracts.Calls;
@@ -23,53 +24,46 @@ namespace Cluster.Agents.Devices;
 /// <see cref="Every(string, Action)"/> and <see cref="AddTask(Func{CancellationToken, Task})"/>. The device starts once its
 /// name is registered cluster-wide and its subscriptions are confirmed; only then do its periodic work and
 /// tasks start. A name already held elsewhere stops the device with a <see cref="DuplicateNameException"/>
-/// (see <see cref="DeviceHost.StartAsync"/> to receive it).</para>
+/// (see <see cref="NamedActors.StartAsync"/> to receive it).</para>
+/// <para>Its requests and sends are endpoints of the core (<see cref="EndpointActor"/>): names match ignoring case,
+/// <c>-</c> and <c>_</c>; arguments convert by <see cref="ValueConversion"/>'s rule; an unknown endpoint fails with an
+/// <see cref="UnknownEndpointException"/> that lists the device's endpoints. A send is a one-way call of an endpoint
+/// that takes the sender's name and the data.</para>
 /// <para>Handlers, requests and periodic work run one at a time on the device's actor, so they share
 /// <see cref="Storage"/> without locks; an async handler holds the device until it completes. Tasks run
 /// beside them on the thread pool: share data with them through <see cref="Storage"/>, which is thread-safe.</para>
 /// <para>A handler or periodic work that throws is logged and the device keeps serving; a request whose
 /// handler throws fails at the caller with a <see cref="RemoteException"/>.</para>
 /// </remarks>
-public abstract class DeviceActor : ReceiveActor, IWithStash
+public abstract class DeviceActor : EndpointActor
 {
+    /// <summary>The registry kind of devices.</summary>
+    public const string RegistryKind = "device";
+
     private readonly Dictionary<string, List<Func<string, object, Task?>>> _topicHandlers = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, RequestHandler> _requestHandlers = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, Func<string, object?, Task?>> _sendHandlers = new(StringComparer.Ordinal);
     private readonly List<(TimeSpan Period, Func<Task?> Work)> _periodic = [];
     private readonly List<Func<CancellationToken, Task>> _tasks = [];
     private readonly List<IClockTimer> _timers = [];
-    private readonly List<IActorRef> _startWaiters = [];
-    private readonly CancellationTokenSource _stopping = new();
     private readonly DeviceSettings _settings;
-    private Registration? _registration;
-    private bool _started;
     private long _heartbeats;
 
     /// <summary>Creates the device; its name is its actor name.</summary>
     protected DeviceActor()
+        : base(RegistryKind)
     {
-        Name = Context.Self.Path.Name;
-        Log = Context.GetLogger();
         Clock = NodeClock.Get(Context.System).Clock;
         Bus = TopicBus.Get(Context.System);
         _settings = DeviceSettings.Get(Context.System);
-        Starting();
+        Receive<TopicMessage>(OnTopicMessage);
+        Receive<PeriodicTick>(tick => Run([_periodic[tick.Index].Work], $"periodic work #{tick.Index + 1}"));
+        Receive<HeartbeatTick>(_ => Publish("heartbeat", new DeviceHeartbeat(Name, CallClient.Get(Context.System).Node.ToString(), ++_heartbeats)));
     }
-
-    /// <summary>Gets the device's name, unique in the cluster.</summary>
-    public string Name { get; }
 
     /// <summary>Gets state shared by the device's handlers, periodic work and tasks; thread-safe.</summary>
     public ConcurrentDictionary<string, object?> Storage { get; } = new(StringComparer.Ordinal);
 
-    /// <inheritdoc />
-    public IStash Stash { get; set; } = null!;
-
     /// <summary>Gets the node's clock, which periodic work and <see cref="Sleep(string, CancellationToken)"/> follow.</summary>
     protected IClock Clock { get; }
-
-    /// <summary>Gets the device's logger.</summary>
-    protected ILoggingAdapter Log { get; }
 
     private TopicBus Bus { get; }
 
@@ -112,37 +106,37 @@ public abstract class DeviceActor : ReceiveActor, IWithStash
     /// <summary>Answers requests to <paramref name="endpoint"/> with what <paramref name="handler"/> returns for the arguments.</summary>
     /// <param name="endpoint">The endpoint's name.</param>
     /// <param name="handler">Computes the answer from the arguments.</param>
-    protected void OnRequest(string endpoint, Func<object?[], object?> handler) =>
-        AddRequestHandler(endpoint, new RequestHandler(handler ?? throw new ArgumentNullException(nameof(handler)), null));
+    protected void OnRequest(string endpoint, Func<object?[], object?> handler) => Declare(Endpoint.Variadic(endpoint, handler));
 
     /// <summary>Answers requests to <paramref name="endpoint"/> with what the async <paramref name="handler"/> completes with.</summary>
     /// <param name="endpoint">The endpoint's name.</param>
     /// <param name="handler">Computes the answer from the arguments; the device waits for it.</param>
-    protected void OnRequest(string endpoint, Func<object?[], Task<object?>> handler) =>
-        AddRequestHandler(endpoint, new RequestHandler(null, handler ?? throw new ArgumentNullException(nameof(handler))));
+    protected void OnRequest(string endpoint, Func<object?[], Task<object?>> handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        Declare(Endpoint.Variadic(endpoint, args => handler(args)));
+    }
 
     /// <summary>Answers requests without arguments.</summary>
     /// <typeparam name="TResult">The answer's type.</typeparam>
     /// <param name="endpoint">The endpoint's name.</param>
     /// <param name="handler">Computes the answer.</param>
-    protected void OnRequest<TResult>(string endpoint, Func<TResult> handler) =>
-        OnRequest(endpoint, args =>
-        {
-            Arguments(endpoint, args, 0);
-            return handler();
-        });
+    protected void OnRequest<TResult>(string endpoint, Func<TResult> handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        Declare(new Endpoint(endpoint, [], (_, _) => handler()));
+    }
 
     /// <summary>Answers requests with one argument, converted to <typeparamref name="T1"/>.</summary>
     /// <typeparam name="T1">The argument's type.</typeparam>
     /// <typeparam name="TResult">The answer's type.</typeparam>
     /// <param name="endpoint">The endpoint's name.</param>
     /// <param name="handler">Computes the answer.</param>
-    protected void OnRequest<T1, TResult>(string endpoint, Func<T1, TResult> handler) =>
-        OnRequest(endpoint, args =>
-        {
-            Arguments(endpoint, args, 1);
-            return handler(Argument<T1>(endpoint, args, 0));
-        });
+    protected void OnRequest<T1, TResult>(string endpoint, Func<T1, TResult> handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        Declare(new Endpoint(endpoint, Endpoint.ParametersOf(handler), (_, args) => handler((T1)args[0]!)));
+    }
 
     /// <summary>Answers requests with two arguments, converted to <typeparamref name="T1"/> and <typeparamref name="T2"/>.</summary>
     /// <typeparam name="T1">The first argument's type.</typeparam>
@@ -150,27 +144,33 @@ public abstract class DeviceActor : ReceiveActor, IWithStash
     /// <typeparam name="TResult">The answer's type.</typeparam>
     /// <param name="endpoint">The endpoint's name.</param>
     /// <param name="handler">Computes the answer.</param>
-    protected void OnRequest<T1, T2, TResult>(string endpoint, Func<T1, T2, TResult> handler) =>
-        OnRequest(endpoint, args =>
-        {
-            Arguments(endpoint, args, 2);
-            return handler(Argument<T1>(endpoint, args, 0), Argument<T2>(endpoint, args, 1));
-        });
+    protected void OnRequest<T1, T2, TResult>(string endpoint, Func<T1, T2, TResult> handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        Declare(new Endpoint(endpoint, Endpoint.ParametersOf(handler), (_, args) => handler((T1)args[0]!, (T2)args[1]!)));
+    }
 
     /// <summary>Handles what other devices <see cref="Send"/> to <paramref name="endpoint"/>: the sender's name and the data.</summary>
     /// <param name="endpoint">The endpoint's name.</param>
     /// <param name="handler">The handler.</param>
-    protected void OnSend(string endpoint, Action<string, object?> handler) =>
-        AddSendHandler(endpoint, (sender, data) =>
+    protected void OnSend(string endpoint, Action<string, object?> handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        Declare(new Endpoint(endpoint, SendParameters, (_, args) =>
         {
-            handler(sender, data);
+            handler((string)args[0]!, args[1]);
             return null;
-        });
+        }));
+    }
 
     /// <summary>Handles what other devices send to <paramref name="endpoint"/>, asynchronously.</summary>
     /// <param name="endpoint">The endpoint's name.</param>
     /// <param name="handler">The handler; the device waits for it.</param>
-    protected void OnSend(string endpoint, Func<string, object?, Task> handler) => AddSendHandler(endpoint, handler);
+    protected void OnSend(string endpoint, Func<string, object?, Task> handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        Declare(new Endpoint(endpoint, SendParameters, (_, args) => handler((string)args[0]!, args[1])));
+    }
 
     /// <summary>Runs <paramref name="work"/> every <paramref name="duration"/> on the node's clock, from the device's start to its stop.</summary>
     /// <param name="duration">The period, e.g. <c>"100 ms"</c> or <c>"1 minute"</c> (see <see cref="Duration"/>).</param>
@@ -207,9 +207,9 @@ public abstract class DeviceActor : ReceiveActor, IWithStash
     {
         ArgumentNullException.ThrowIfNull(work);
         _tasks.Add(work);
-        if (_started)
+        if (IsStarted)
         {
-            StartTask(work);
+            StartBackground(work, "a task");
         }
     }
 
@@ -244,75 +244,21 @@ public abstract class DeviceActor : ReceiveActor, IWithStash
     /// <param name="args">The arguments.</param>
     /// <returns>The answer.</returns>
     protected Task<T> Request<T>(string device, string endpoint, TimeSpan deadline, params object?[] args) =>
-        Calls.RequestAsync<T>(device, new DeviceRequest(endpoint, args), deadline);
+        Calls.RequestAsync<T>(device, new EndpointCall(endpoint, args), deadline);
 
     /// <summary>Sends <paramref name="data"/> to <paramref name="endpoint"/> of <paramref name="device"/>, without waiting for anything.</summary>
     /// <param name="device">The device's name.</param>
     /// <param name="endpoint">The endpoint.</param>
     /// <param name="data">The data.</param>
     /// <exception cref="UnknownNameException">No device has that name (at once).</exception>
-    protected void Send(string device, string endpoint, object? data) => Calls.Send(device, new DeviceSend(endpoint, Name, data));
+    protected void Send(string device, string endpoint, object? data) => Calls.Send(device, new EndpointCall(endpoint, [Name, data]));
 
     /// <inheritdoc />
-    protected override void PreStart() =>
-        NameRegistry.Get(Context.System).RegisterAsync(Name, "device", Self).PipeTo(Self, success: r => new Registered(r));
+    protected override Task? OnStartingAsync() =>
+        _topicHandlers.Count == 0 ? null : Task.WhenAll(_topicHandlers.Keys.Select(pattern => Bus.SubscribeAsync(pattern, Self)));
 
     /// <inheritdoc />
-    protected override void PostStop()
-    {
-        _stopping.Cancel();
-        foreach (var timer in _timers)
-        {
-            timer.Cancel();
-        }
-
-        _registration?.DisposeAsync();
-        _stopping.Dispose();
-    }
-
-    private void Starting()
-    {
-        Receive<Registered>(registered =>
-        {
-            _registration = registered.Registration;
-            var subscriptions = _topicHandlers.Keys.Select(pattern => Bus.SubscribeAsync(pattern, Self)).ToList();
-            Task.WhenAll(subscriptions).PipeTo(Self, success: () => Subscribed.Instance);
-        });
-        Receive<Subscribed>(_ =>
-        {
-            _started = true;
-            Become(Running);
-            StartWork();
-            _startWaiters.ForEach(waiter => waiter.Tell(DeviceHost.Started.Instance));
-            _startWaiters.Clear();
-            Stash.UnstashAll();
-        });
-        Receive<Status.Failure>(failure =>
-        {
-            var cause = failure.Cause is AggregateException aggregate ? aggregate.GetBaseException() : failure.Cause;
-            Log.Error(cause, "Device '{0}' could not start: {1}", Name, cause.Message);
-            _startWaiters.ForEach(waiter => waiter.Tell(new Status.Failure(cause)));
-            Context.Stop(Self);
-        });
-        Receive<DeviceHost.AwaitStarted>(_ => _startWaiters.Add(Sender));
-        ReceiveAny(_ => Stash.Stash());
-    }
-
-    private void Running()
-    {
-        Receive<TopicMessage>(OnTopicMessage);
-        Receive<CallRequest>(OnCall);
-        Receive<PeriodicTick>(tick => Run([_periodic[tick.Index].Work], $"periodic work #{tick.Index + 1}"));
-        Receive<HeartbeatTick>(_ => Publish("heartbeat", new DeviceHeartbeat(Name, CallClient.Get(Context.System).Node.ToString(), ++_heartbeats)));
-        Receive<RegistrationRevoked>(revoked =>
-        {
-            Log.Error("Device '{0}' lost its name to {1} and stops.", Name, revoked.Holder);
-            Context.Stop(Self);
-        });
-        Receive<DeviceHost.AwaitStarted>(_ => Sender.Tell(DeviceHost.Started.Instance));
-    }
-
-    private void StartWork()
+    protected override void OnStarted()
     {
         var self = Self;
         for (var i = 0; i < _periodic.Count; i++)
@@ -326,19 +272,18 @@ public abstract class DeviceActor : ReceiveActor, IWithStash
             _timers.Add(Clock.Every(_settings.HeartbeatInterval, () => self.Tell(HeartbeatTick.Instance), e => Log.Error(e, "Device '{0}': heartbeat failed.", Name)));
         }
 
-        _tasks.ForEach(StartTask);
+        _tasks.ForEach(work => StartBackground(work, "a task"));
     }
 
-    private void StartTask(Func<CancellationToken, Task> work)
+    /// <inheritdoc />
+    protected override void PostStop()
     {
-        var token = _stopping.Token;
-        var log = Log;
-        var name = Name;
-        _ = Task.Run(() => work(token), token).ContinueWith(
-            done => log.Error(done.Exception!.GetBaseException(), "A task of device '{0}' failed: {1}", name, done.Exception.GetBaseException().Message),
-            CancellationToken.None,
-            TaskContinuationOptions.OnlyOnFaulted,
-            TaskScheduler.Default);
+        foreach (var timer in _timers)
+        {
+            timer.Cancel();
+        }
+
+        base.PostStop();
     }
 
     private void OnTopicMessage(TopicMessage message)
@@ -348,100 +293,6 @@ public abstract class DeviceActor : ReceiveActor, IWithStash
             Run([.. handlers.Select(handler => (Func<Task?>)(() => handler(message.Topic, message.Payload)))], $"the handler of '{message.Subscription}'");
         }
     }
-
-    private void OnCall(CallRequest request)
-    {
-        switch (request.Payload)
-        {
-            case DeviceRequest deviceRequest when _requestHandlers.TryGetValue(deviceRequest.Endpoint, out var handler) && handler.Sync is { } answer:
-                CallResponder.Respond(Context, request, _ => answer(deviceRequest.Args ?? []), Name);
-                break;
-            case DeviceRequest deviceRequest when _requestHandlers.TryGetValue(deviceRequest.Endpoint, out var handler):
-                var context = Context;
-                RunTask(() => CallResponder.RespondAsync(context, request, _ => handler.Async!(deviceRequest.Args ?? []), Name));
-                break;
-            case DeviceRequest deviceRequest:
-                CallResponder.Respond(Context, request, _ => throw new UnknownEndpointException(Name, deviceRequest.Endpoint, _requestHandlers.Keys), Name);
-                break;
-            case DeviceSend send when _sendHandlers.TryGetValue(send.Endpoint, out var handler):
-                Run([() => handler(send.Sender, send.Data)], $"the send handler of '{send.Endpoint}'");
-                break;
-            case DeviceSend send:
-                Log.Warning("Device '{0}' dropped a send from {1}: {2}", Name, send.Sender, new UnknownEndpointException(Name, send.Endpoint, _sendHandlers.Keys).Message);
-                break;
-            default:
-                if (request.ExpectsReply)
-                {
-                    CallResponder.Respond(Context, request, payload => throw new ArgumentException($"Device '{Name}' takes DeviceRequest and DeviceSend, not {payload.GetType().FullName}."), Name);
-                }
-
-                break;
-        }
-    }
-
-    // Runs the steps in order on the actor. Synchronous steps cost nothing more; from the first step that
-    // returns an unfinished task on, the rest run in RunTask, which holds the mailbox until they are done.
-    private void Run(IReadOnlyList<Func<Task?>> steps, string what)
-    {
-        for (var i = 0; i < steps.Count; i++)
-        {
-            Task? pending;
-            try
-            {
-                pending = steps[i]();
-            }
-            catch (Exception e)
-            {
-                LogFailure(e, what);
-                continue;
-            }
-
-            if (pending is { IsCompletedSuccessfully: false })
-            {
-                var rest = steps.Skip(i + 1).ToList();
-                RunTask(async () =>
-                {
-                    await Observe(pending, what).ConfigureAwait(true);
-                    foreach (var step in rest)
-                    {
-                        await Observe(Invoke(step, what), what).ConfigureAwait(true);
-                    }
-                });
-                return;
-            }
-        }
-    }
-
-    private Task? Invoke(Func<Task?> step, string what)
-    {
-        try
-        {
-            return step();
-        }
-        catch (Exception e)
-        {
-            LogFailure(e, what);
-            return null;
-        }
-    }
-
-    private async Task Observe(Task? task, string what)
-    {
-        try
-        {
-            if (task is not null)
-            {
-                await task.ConfigureAwait(true);
-            }
-        }
-        catch (Exception e)
-        {
-            LogFailure(e, what);
-        }
-    }
-
-    private void LogFailure(Exception e, string what) =>
-        Log.Error(e, "Device '{0}': {1} threw {2}: {3}", Name, what, e.GetType().Name, e.Message);
 
     private void AddTopicHandler(string pattern, Func<string, object, Task?> handler)
     {
@@ -456,22 +307,15 @@ public abstract class DeviceActor : ReceiveActor, IWithStash
         handlers.Add(handler);
     }
 
-    private void AddRequestHandler(string endpoint, RequestHandler handler)
+    private void Declare(Endpoint endpoint)
     {
-        ArgumentException.ThrowIfNullOrEmpty(endpoint);
-        if (!_requestHandlers.TryAdd(endpoint, handler))
+        try
         {
-            throw new ArgumentException($"Device '{Name}' already answers requests to '{endpoint}'.", nameof(endpoint));
+            Endpoints.Add(endpoint);
         }
-    }
-
-    private void AddSendHandler(string endpoint, Func<string, object?, Task?> handler)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(endpoint);
-        ArgumentNullException.ThrowIfNull(handler);
-        if (!_sendHandlers.TryAdd(endpoint, handler))
+        catch (ArgumentException e)
         {
-            throw new ArgumentException($"Device '{Name}' already handles sends to '{endpoint}'.", nameof(endpoint));
+            throw new ArgumentException($"Device '{Name}': {e.Message}", nameof(endpoint), e);
         }
     }
 
@@ -489,54 +333,13 @@ public abstract class DeviceActor : ReceiveActor, IWithStash
 
     private void EnsureNotStarted(string what)
     {
-        if (_started)
+        if (IsStarted)
         {
             throw new InvalidOperationException($"Device '{Name}': call {what} in the constructor, before the device starts.");
         }
     }
 
-    private static void Arguments(string endpoint, object?[] args, int count)
-    {
-        if (args.Length != count)
-        {
-            throw new ArgumentException($"The endpoint '{endpoint}' takes {count} argument(s); it was given {args.Length}.");
-        }
-    }
-
-    private static T Argument<T>(string endpoint, object?[] args, int index)
-    {
-        var value = args[index];
-        if (value is T typed)
-        {
-            return typed;
-        }
-
-        var target = Nullable.GetUnderlyingType(typeof(T)) ?? typeof(T);
-        if (value is IConvertible && typeof(IConvertible).IsAssignableFrom(target))
-        {
-            try
-            {
-                return (T)Convert.ChangeType(value, target, CultureInfo.InvariantCulture);
-            }
-            catch (Exception e) when (e is InvalidCastException or FormatException or OverflowException)
-            {
-                // Reported below with the endpoint and position.
-            }
-        }
-
-        throw new ArgumentException(
-            $"Argument {index + 1} of the endpoint '{endpoint}' must be a {typeof(T).Name}; it was {(value is null ? "null" : $"a {value.GetType().Name} ({value})")}.");
-    }
-
-    // One of the two is set: a synchronous handler answers in the receive itself.
-    private sealed record RequestHandler(Func<object?[], object?>? Sync, Func<object?[], Task<object?>>? Async);
-
-    private sealed record Registered(Registration Registration);
-
-    private sealed record Subscribed
-    {
-        public static readonly Subscribed Instance = new();
-    }
+    private static readonly EndpointParameter[] SendParameters = [new("sender", typeof(string)), new("data", typeof(object))];
 
     private sealed record PeriodicTick(int Index);
 

@@ -7,7 +7,8 @@ using Cluster.Agents.Core.ClusterTime;
 using Cluster.Agents.Core.Topics;
 using Cluster.Agents.Rpc;
 using Cluster.Contracts.Clocks;
-using Cluster.Contracts.Devices;
+using Cluster.Agents.Core.Endpoints;
+using Cluster.Contracts.Calls;
 using Cluster.Contracts.Operator;
 using Cluster.Contracts.Topics;
 
@@ -161,12 +162,16 @@ public sealed class OperatorEndpoint : ReceiveActor
         _echoes[request.Receiver] = forwarder;
     }
 
+    // One way for every face: the target is resolved by the core (a registered name, or an address a face resolves),
+    // and the arguments travel as JSON, read on the answering side as the endpoint's parameter types.
     private void Call(OperatorCall request)
     {
-        object?[] args;
         try
         {
-            args = [.. request.JsonArgs.Select(JsonPayload.FromJson)];
+            foreach (var json in request.JsonArgs)
+            {
+                JsonPayload.FromJson(json);
+            }
         }
         catch (FormatException e)
         {
@@ -174,22 +179,14 @@ public sealed class OperatorEndpoint : ReceiveActor
             return;
         }
 
-        var answer = AgentAddress.TryParse(request.Target, out var agent)
-            ? CallAgentAsync(agent, request.Endpoint, args, request.Deadline)
-            : CallClient.Get(Context.System).RequestAsync<object?>(request.Target, new DeviceRequest(request.Endpoint, args), request.Deadline);
-        answer
+        object?[] args = [.. request.JsonArgs.Select(json => new JsonArgument(json))];
+        EndpointClient.Get(Context.System).CallAsync<object?>(request.Target, request.Endpoint, args, request.Deadline)
             .ContinueWith(
                 call => call.IsCompletedSuccessfully
                     ? new OperatorCallAnswered(JsonPayload.ToJson(call.Result))
                     : (object)new OperatorFailed(call.Exception?.GetBaseException().Message ?? "the call was cancelled."),
                 TaskScheduler.Default)
             .PipeTo(Sender);
-    }
-
-    private async Task<object?> CallAgentAsync(AgentAddress address, string path, object?[] args, TimeSpan deadline)
-    {
-        var proxy = await AgentContainer.Get(Context.System).ConnectAsync(address).ConfigureAwait(false);
-        return await proxy.CallAsync<object?>(deadline, path, args).ConfigureAwait(false);
     }
 
     private AgentList LocalAgents() =>

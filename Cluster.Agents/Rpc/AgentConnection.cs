@@ -1,5 +1,6 @@
 using Akka.Actor;
-using Cluster.Contracts.Rpc;
+using Cluster.Agents.Core.Calls;
+using Cluster.Contracts.Calls;
 
 namespace Cluster.Agents.Rpc;
 
@@ -29,33 +30,18 @@ internal sealed class AgentConnection
                 $"A call to {Address} needs a member name: the path is empty (e.g. \"cook\", or \"eggs/cook\" for a nested router).", nameof(path)));
         }
 
-        var call = new AgentCall(path, ToWire(args));
+        var call = new EndpointCall(path, ToWire(args));
         return _target is { } target
             ? _container.Calls.RequestAsync<object?>(target, call, deadline)
             : ResolveThenCallAsync(call, deadline);
     }
 
-    public T Expect<T>(object? value, string path)
-    {
-        if (value is AgentAddress address && typeof(T) != typeof(AgentAddress) && typeof(T) != typeof(object)
-            && (typeof(T).IsInterface || typeof(T) == typeof(AgentProxy)))
-        {
-            return (T)_container.Materialise(typeof(T), address);
-        }
-
-        if (value is T typed)
-        {
-            return typed;
-        }
-
-        if (value is null && default(T) is null)
-        {
-            return default!;
-        }
-
-        throw new InvalidCastException(
-            $"{Address} answered \"{path}\" with {value?.GetType().FullName ?? "null"} where {typeof(T).FullName} was expected.");
-    }
+    // An interface or a dynamic proxy turns an agent address that comes back into a proxy to that agent.
+    public T Expect<T>(object? value, string path) =>
+        ValueConversion.Expect<T>(
+            value,
+            () => $"{Address} (\"{path}\")",
+            (answer, type) => answer is AgentAddress address && (type.IsInterface || type == typeof(AgentProxy)) ? _container.Materialise(type, address) : null);
 
     private static object?[] ToWire(object?[]? args)
     {
@@ -77,7 +63,7 @@ internal sealed class AgentConnection
         return copy ?? args;
     }
 
-    private async Task<object?> ResolveThenCallAsync(AgentCall call, TimeSpan deadline)
+    private async Task<object?> ResolveThenCallAsync(EndpointCall call, TimeSpan deadline)
     {
         var resolving = _resolving ??= _container.ResolveAsync(Address, CancellationToken.None);
         IActorRef target;

@@ -5,6 +5,7 @@ using System.Runtime.ExceptionServices;
 using Akka.Actor;
 using Akka.Cluster;
 using Cluster.Agents.Core.Calls;
+using Cluster.Agents.Core.Endpoints;
 using Cluster.Agents.Core.Registry;
 
 namespace Cluster.Agents.Rpc;
@@ -43,6 +44,7 @@ public sealed class AgentContainer : IExtension
         ConnectTimeout = config.GetTimeSpan($"{Section}.connect-timeout", TimeSpan.FromSeconds(5), allowInfinite: false);
         Address = Node.Host is null ? $"{AgentAddress.Scheme}://{Node.System}" : string.Create(CultureInfo.InvariantCulture, $"{AgentAddress.Scheme}://{Node.System}@{Node.Host}:{Node.Port}");
         _actor = system.ActorOf(Props.Create(() => new AgentContainerActor(this)), AgentContainerActor.Name);
+        EndpointClient.Get(system).AddResolver(AgentAddress.Scheme, (text, cancellationToken) => ResolveAsync(AgentAddress.Parse(text), cancellationToken));
     }
 
     /// <summary>Gets the node's actor system.</summary>
@@ -125,7 +127,7 @@ public sealed class AgentContainer : IExtension
     public async Task<AgentAddress> SpawnNamedAsync(string name, Type agentType, params object?[] args)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        if (name.All(char.IsAsciiDigit))
+        if (IsNumericId(name))
         {
             throw new ArgumentException($"An agent's name cannot be all digits ('{name}'): those are the ids of unnamed agents.", nameof(name));
         }
@@ -137,19 +139,9 @@ public sealed class AgentContainer : IExtension
 
         var agent = Create(agentType, name, args);
         var host = await StartAsync(agent).ConfigureAwait(false);
-        if (NameRegistry.IsEnabled(System))
-        {
-            try
-            {
-                await NameRegistry.Get(System).RegisterAsync(name, RegistryKind, host).ConfigureAwait(false);
-            }
-            catch
-            {
-                System.Stop(host);
-                throw;
-            }
-        }
 
+        // The agent registers its name as it starts, like every named actor; a name taken meanwhile fails the spawn.
+        await NamedActors.AwaitStartedAsync(System, host).ConfigureAwait(false);
         return agent.Address;
     }
 
@@ -241,6 +233,9 @@ public sealed class AgentContainer : IExtension
         type == typeof(AgentProxy) || type == typeof(IAgentReference)
             ? Proxy(address)
             : TypedAgentProxy.Create(type, new AgentConnection(this, address, null), string.Empty);
+
+    /// <summary>Tells whether <paramref name="id"/> is the id of an unnamed agent (all digits), which is not registered.</summary>
+    internal static bool IsNumericId(string id) => id.Length > 0 && id.All(char.IsAsciiDigit);
 
     internal RpcAgent Hosting(string id) =>
         _agents.TryGetValue(id, out var hosted) ? hosted.Agent : throw new InvalidOperationException($"No agent '{id}' is being spawned in container {Address}.");

@@ -1,6 +1,6 @@
 using Cluster.Agents.Core.Calls;
 using Cluster.Agents.Rpc;
-using Cluster.Contracts.Devices;
+using Cluster.Contracts.Calls;
 
 namespace Cluster.Host.Demo;
 
@@ -16,6 +16,6 @@ public sealed class DriveControl : RpcAgent, IDriveControl
     [Expose]
     public async Task<double> SetSpeedAsync(double metresPerSecond) =>
         await CallClient.Get(Container.System)
-            .RequestAsync<double>("drive", new DeviceRequest("set-speed", [metresPerSecond]), Deadline)
+            .RequestAsync<double>("drive", new EndpointCall("set-speed", [metresPerSecond]), Deadline)
             .ConfigureAwait(false);
 }

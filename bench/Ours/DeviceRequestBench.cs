@@ -7,7 +7,8 @@ using Cluster.Agents.Devices;
 using Cluster.Agents.Hosting;
 using Cluster.Bench.Baselines;
 using Cluster.Bench.Support;
-using Cluster.Contracts.Devices;
+using Cluster.Agents.Core.Endpoints;
+using Cluster.Contracts.Calls;
 
 namespace Cluster.Bench.Ours;
 
@@ -29,7 +30,7 @@ public sealed class DeviceRequestBench : IBenchGroup
         var config = ConfigurationFactory.ParseString("cluster-node.devices.heartbeat-interval = 0s").WithFallback(BenchConfig.Node(ClusterHocon.Host));
         await using var nodes = await ClusterNodes.StartAsync(2, config, context.CancellationToken);
         NameRegistry.Get(nodes[0]);
-        await DeviceHost.StartAsync(nodes[1], Props.Create(() => new EchoDevice()), "bench-echo");
+        await NamedActors.StartAsync(nodes[1], Props.Create(() => new EchoDevice()), "bench-echo");
         await Conditions.WaitUntilAsync(() => NameRegistry.Get(nodes[0]).TryLookup("bench-echo", out _), Deadline, "the device's name reaching node A", context.CancellationToken);
 
         nodes[1].ActorOf(Props.Create<Echo>(), "echo");
@@ -50,7 +51,7 @@ public sealed class DeviceRequestBench : IBenchGroup
             var rawElapsed = Stopwatch.GetTimestamp() - start;
             Check(reply.Seq, seq);
             start = Stopwatch.GetTimestamp();
-            var answer = await calls.RequestAsync<int>("bench-echo", new DeviceRequest("echo", [seq]), Deadline, context.CancellationToken);
+            var answer = await calls.RequestAsync<int>("bench-echo", new EndpointCall("echo", [seq]), Deadline, context.CancellationToken);
             var ourElapsed = Stopwatch.GetTimestamp() - start;
             Check(answer, seq);
             if (seq >= size.AskWarmup)

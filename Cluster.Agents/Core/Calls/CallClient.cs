@@ -145,26 +145,7 @@ public sealed class CallClient : IExtension
         return StreamAsync<T>(entry.Owner, entry.Name, payload, deadline, cancellationToken);
     }
 
-    private static T Expect<T>(object? value, CallTarget target)
-    {
-        if (value is UnreadablePayload unreadable)
-        {
-            throw new System.Runtime.Serialization.SerializationException($"'{target.Name}' on {target.Node} answered, but {char.ToLowerInvariant(unreadable.Reason[0])}{unreadable.Reason[1..]}");
-        }
-
-        if (value is T typed)
-        {
-            return typed;
-        }
-
-        if (value is null && default(T) is null)
-        {
-            return default!;
-        }
-
-        throw new InvalidCastException(
-            $"'{target.Name}' on {target.Node} answered with {value?.GetType().FullName ?? "null"} where {typeof(T).FullName} was expected.");
-    }
+    private static T Expect<T>(object? value, CallTarget target) => ValueConversion.Expect<T>(value, () => $"'{target.Name}' on {target.Node}");
 
     private async Task<T> RequestAsync<T>(IActorRef target, string? name, object payload, TimeSpan deadline, CancellationToken cancellationToken)
     {

@@ -1,7 +1,9 @@
 using Akka.Actor;
 using Cluster.Agents.Core.Calls;
 using Cluster.Agents.Core.Clocks;
+using Cluster.Agents.Core.Endpoints;
 using Cluster.Agents.Devices;
+using Cluster.Contracts.Calls;
 using Cluster.Contracts.Devices;
 using Cluster.Tests.MultiNode;
 using Xunit;
@@ -22,13 +24,13 @@ public sealed class DeviceClockSpec : IAsyncLifetime
     private ExternalClock Clock => NodeClock.Get(_cluster[0]).External;
 
     private Task<int> RunsAsync(string device) =>
-        CallClient.Get(_cluster[0]).RequestAsync<int>(device, new DeviceRequest("runs", []), Wait);
+        CallClient.Get(_cluster[0]).RequestAsync<int>(device, new EndpointCall("runs", []), Wait);
 
     [Fact]
     public async Task Every_100_ms_fires_exactly_10_times_over_one_simulated_second()
     {
         var probe = _cluster.CreateProbe(0);
-        await DeviceHost.StartAsync(_cluster[0], Props.Create(() => new TickingDevice(probe.Ref, "100 ms", -1)), "ticker");
+        await NamedActors.StartAsync(_cluster[0], Props.Create(() => new TickingDevice(probe.Ref, "100 ms", -1)), "ticker");
 
         Clock.SetTime(Clock.Time + 1.0);
 
@@ -39,7 +41,7 @@ public sealed class DeviceClockSpec : IAsyncLifetime
     public async Task Periodic_work_that_throws_is_logged_and_keeps_its_schedule()
     {
         var probe = _cluster.CreateProbe(0);
-        await DeviceHost.StartAsync(_cluster[0], Props.Create(() => new TickingDevice(probe.Ref, "0.5", 2)), "flaky");
+        await NamedActors.StartAsync(_cluster[0], Props.Create(() => new TickingDevice(probe.Ref, "0.5", 2)), "flaky");
 
         for (var i = 0; i < 4; i++)
         {
@@ -53,7 +55,7 @@ public sealed class DeviceClockSpec : IAsyncLifetime
     public async Task A_task_starts_after_the_device_starts_and_is_cancelled_when_it_stops()
     {
         var probe = _cluster.CreateProbe(0);
-        var device = await DeviceHost.StartAsync(_cluster[0], Props.Create(() => new TickingDevice(probe.Ref, "1 s", -1)), "tasked");
+        var device = await NamedActors.StartAsync(_cluster[0], Props.Create(() => new TickingDevice(probe.Ref, "1 s", -1)), "tasked");
 
         await probe.ExpectMsgAsync("task started after registration", Wait);
         _cluster[0].Stop(device);

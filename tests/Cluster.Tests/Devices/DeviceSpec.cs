@@ -1,14 +1,16 @@
 using Akka.Actor;
 using Akka.TestKit;
 using Cluster.Agents.Core.Calls;
+using Cluster.Agents.Core.Endpoints;
 using Cluster.Agents.Core.Registry;
 using Cluster.Agents.Core.Topics;
 using Cluster.Agents.Devices;
+using Cluster.Contracts.Calls;
 using Cluster.Contracts.Devices;
 using Cluster.Contracts.Topics;
 using Cluster.Tests.MultiNode;
-using Xunit;
 using Heard = Cluster.Tests.Devices.ProbedDevice.Heard;
+using Xunit;
 
 namespace Cluster.Tests.Devices;
 
@@ -22,7 +24,7 @@ public sealed class DeviceSpec(ThreeNodeClusterFixture fixture) : IClassFixture<
     {
         var probe = _cluster.CreateProbe(node);
         var device = $"{name}-{_id}";
-        await DeviceHost.StartAsync(_cluster[node], Props.Create(() => new ProbedDevice(probe.Ref)), device);
+        await NamedActors.StartAsync(_cluster[node], Props.Create(() => new ProbedDevice(probe.Ref)), device);
         await WaitUntilKnownEverywhereAsync(device);
         return (device, probe);
     }
@@ -33,7 +35,7 @@ public sealed class DeviceSpec(ThreeNodeClusterFixture fixture) : IClassFixture<
             Wait);
 
     private Task<T> RequestAsync<T>(int fromNode, string device, string endpoint, params object?[] args) =>
-        CallClient.Get(_cluster[fromNode]).RequestAsync<T>(device, new DeviceRequest(endpoint, args), Wait);
+        CallClient.Get(_cluster[fromNode]).RequestAsync<T>(device, new EndpointCall(endpoint, args), Wait);
 
     [Fact]
     public async Task A_request_reaches_a_device_on_another_node_and_arguments_are_converted()
@@ -62,7 +64,7 @@ public sealed class DeviceSpec(ThreeNodeClusterFixture fixture) : IClassFixture<
         var (drive, _) = await StartProbedAsync(0, "drive");
 
         var error = await Assert.ThrowsAsync<DuplicateNameException>(() =>
-            DeviceHost.StartAsync(_cluster[1], Props.Create(() => new ProbedDevice(ActorRefs.Nobody)), drive));
+            NamedActors.StartAsync(_cluster[1], Props.Create(() => new ProbedDevice(ActorRefs.Nobody)), drive));
 
         Assert.Contains(drive, error.Message, StringComparison.Ordinal);
     }
@@ -90,7 +92,7 @@ public sealed class DeviceSpec(ThreeNodeClusterFixture fixture) : IClassFixture<
         var subscriber = _cluster.CreateProbe(2);
         await TopicBus.Get(_cluster[2]).SubscribeAsync($"{drive}/odometry", subscriber.Ref);
 
-        CallClient.Get(_cluster[1]).Send(drive, new DeviceSend("publish", "test", 12.5));
+        CallClient.Get(_cluster[1]).Send(drive, new EndpointCall("publish", ["test", 12.5]));
 
         var message = await subscriber.ExpectMsgAsync<TopicMessage>(Wait);
         Assert.Equal(($"{drive}/odometry", (object)12.5, drive), (message.Topic, message.Payload, message.Sender));
@@ -102,7 +104,7 @@ public sealed class DeviceSpec(ThreeNodeClusterFixture fixture) : IClassFixture<
         var (arm, armProbe) = await StartProbedAsync(0, "arm");
         var (planner, _) = await StartProbedAsync(2, "planner");
 
-        CallClient.Get(_cluster[1]).Send(planner, new DeviceSend("send-to", "test", arm));
+        CallClient.Get(_cluster[1]).Send(planner, new EndpointCall("send-to", ["test", arm]));
 
         Assert.Equal(new Heard("stop", planner, "from a device"), await armProbe.ExpectMsgAsync<Heard>(Wait));
     }
@@ -113,7 +115,7 @@ public sealed class DeviceSpec(ThreeNodeClusterFixture fixture) : IClassFixture<
         var error = await Assert.ThrowsAsync<UnknownNameException>(() => RequestAsync<double>(0, $"nobody-{_id}", "speed"));
 
         Assert.Contains($"nobody-{_id}", error.Message, StringComparison.Ordinal);
-        Assert.Throws<UnknownNameException>(() => CallClient.Get(_cluster[0]).Send($"nobody-{_id}", new DeviceSend("stop", "x", null)));
+        Assert.Throws<UnknownNameException>(() => CallClient.Get(_cluster[0]).Send($"nobody-{_id}", new EndpointCall("stop", ["x", null])));
     }
 
     [Fact]
@@ -125,7 +127,7 @@ public sealed class DeviceSpec(ThreeNodeClusterFixture fixture) : IClassFixture<
 
         Assert.Equal(typeof(UnknownEndpointException).FullName, error.RemoteType);
         Assert.Contains("'sped'", error.Message, StringComparison.Ordinal);
-        Assert.Contains("ask-other, fail, repeat, set-speed, speed", error.Message, StringComparison.Ordinal);
+        Assert.Contains("ask-other, fail, publish, repeat, send-to, set-speed, speed, stop", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -151,8 +153,8 @@ public sealed class DeviceSpec(ThreeNodeClusterFixture fixture) : IClassFixture<
         var wrongType = await Assert.ThrowsAsync<RemoteException>(() => RequestAsync<double>(1, drive, "set-speed", "fast"));
         var wrongCount = await Assert.ThrowsAsync<RemoteException>(() => RequestAsync<double>(1, drive, "set-speed"));
 
-        Assert.Contains("Argument 1 of the endpoint 'set-speed' must be a Double", wrongType.Message, StringComparison.Ordinal);
-        Assert.Contains("'set-speed' takes 1 argument(s); it was given 0", wrongCount.Message, StringComparison.Ordinal);
+        Assert.Contains("Argument 1 ('speed') of the endpoint 'set-speed' of '" + drive + "' must be a Double", wrongType.Message, StringComparison.Ordinal);
+        Assert.Contains("'set-speed' of '" + drive + "' takes 1 argument(s) (Double speed); it was given 0", wrongCount.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -123,7 +123,7 @@ public sealed class OperatorVerbsSpec(LighthouseAndDemoHost cluster) : IClassFix
 
     [Theory]
     [InlineData("nobody speed", "No device or agent named 'nobody'")]
-    [InlineData("drive sped", "Device 'drive' has no endpoint 'sped'; its endpoints: set-speed, speed.")]
+    [InlineData("drive sped", "'drive' has no endpoint 'sped'; its endpoints: set-speed, speed.")]
     [InlineData("drive set-speed 9", "The drive's speed must be between -2 and 2 m/s.")]
     [InlineData("drive set-speed {bad", "not valid JSON")]
     public async Task Call_prints_the_error_and_exits_non_zero(string arguments, string expected)

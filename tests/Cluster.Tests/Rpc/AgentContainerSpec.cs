@@ -116,9 +116,9 @@ public sealed class AgentContainerSpec(OneNodeClusterFixture fixture) : IClassFi
 
         var atCaller = await Assert.ThrowsAsync<ArgumentException>(() => proxy.CallAsync<string>(""));
         var atAgent = await Assert.ThrowsAsync<RemoteException>(() =>
-            CallClient.Get(_cluster[0]).RequestAsync<object>(target, new Contracts.Rpc.AgentCall(" ", []), Wait));
+            CallClient.Get(_cluster[0]).RequestAsync<object>(target, new Contracts.Calls.EndpointCall(" ", []), Wait));
 
         Assert.Contains("needs a member name: the path is empty", atCaller.Message, StringComparison.Ordinal);
-        Assert.Contains("needs a member name: the path is empty", atAgent.RemoteMessage, StringComparison.Ordinal);
+        Assert.Contains("a call needs an endpoint's name", atAgent.RemoteMessage, StringComparison.Ordinal);
     }
 }

@@ -34,7 +34,7 @@ public sealed class AgentVerbsSpec(LighthouseAndDemoHost cluster) : IClassFixtur
 
     [Theory]
     [InlineData("/999 status", "Agent '999' does not exist in container agent://")]
-    [InlineData("/drive-control brake", "Name \"brake\" not found in \"\"")]
+    [InlineData("/drive-control brake", "/drive-control' has no endpoint 'brake'; its endpoints: SetSpeed.")]
     public async Task Call_of_a_missing_agent_or_member_prints_the_error_and_exits_non_zero(string suffix, string expected)
     {
         var driveControl = (await AgentLinesAsync()).Select(line => line.Split(' ')[0]).Single(a => a.EndsWith("/drive-control", StringComparison.Ordinal));

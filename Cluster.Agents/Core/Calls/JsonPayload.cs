@@ -1,11 +1,13 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
-namespace Cluster.Agents.Operator;
+namespace Cluster.Agents.Core.Calls;
 
 /// <summary>Converts payloads to and from JSON for the operator verbs and other external surfaces.</summary>
 public static class JsonPayload
 {
-    private static readonly JsonSerializerOptions Options = new() { IncludeFields = true };
+    // Enums read and write by name, as an operator types them.
+    private static readonly JsonSerializerOptions Options = new() { IncludeFields = true, Converters = { new JsonStringEnumConverter() } };
 
     /// <summary>Renders a payload as one line of JSON; a payload JSON cannot render becomes its text as a JSON string.</summary>
     /// <param name="payload">The payload.</param>
