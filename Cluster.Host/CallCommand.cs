@@ -1,7 +1,6 @@
 using System.CommandLine;
-using Cluster.Agents.Operator;
-
 using Cluster.Agents.Core.Calls;
+using Cluster.Agents.Operator;
 
 namespace Cluster.Host;
 

@@ -1,11 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using Cluster.Agents.Core.Calls;
 using Cluster.Agents.Core.Topics;
 using Cluster.Agents.Operator;
 using Cluster.Contracts.Operator;
-
-using Cluster.Agents.Core.Calls;
 
 namespace Cluster.Host;
 

@@ -4,11 +4,11 @@ using Akka.Cluster;
 using Cluster.Agents.Core.Calls;
 using Cluster.Agents.Core.Clocks;
 using Cluster.Agents.Core.ClusterTime;
+using Cluster.Agents.Core.Endpoints;
 using Cluster.Agents.Core.Topics;
 using Cluster.Agents.Rpc;
-using Cluster.Contracts.Clocks;
-using Cluster.Agents.Core.Endpoints;
 using Cluster.Contracts.Calls;
+using Cluster.Contracts.Clocks;
 using Cluster.Contracts.Operator;
 using Cluster.Contracts.Topics;
 

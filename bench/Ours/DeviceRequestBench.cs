@@ -2,12 +2,12 @@ using Akka.Actor;
 using Akka.Configuration;
 using Cluster.Agents.Core.Calls;
 using Cluster.Agents.Core.Configuration;
+using Cluster.Agents.Core.Endpoints;
 using Cluster.Agents.Core.Registry;
 using Cluster.Agents.Devices;
 using Cluster.Agents.Hosting;
 using Cluster.Bench.Baselines;
 using Cluster.Bench.Support;
-using Cluster.Agents.Core.Endpoints;
 using Cluster.Contracts.Calls;
 
 namespace Cluster.Bench.Ours;
