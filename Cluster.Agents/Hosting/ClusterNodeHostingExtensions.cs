@@ -4,6 +4,7 @@ using Akka.Configuration;
 using Akka.Hosting;
 using Akka.Remote.Hosting;
 using Cluster.Agents.Core.Configuration;
+using Cluster.Agents.Core.Endpoints;
 using Cluster.Agents.Core.Registry;
 using Cluster.Agents.Operator;
 using Cluster.Agents.Rpc;
@@ -63,7 +64,11 @@ public static class ClusterNodeHostingExtensions
         return builder;
     }
 
-    /// <summary>Spawns <paramref name="agents"/>: actors under <c>/user</c>, RPC agents into the node's <see cref="AgentContainer"/>, each under its name.</summary>
+    /// <summary>
+    /// Spawns <paramref name="agents"/>: actors under <c>/user</c>, RPC agents into the node's <see cref="AgentContainer"/>, each under
+    /// its name. Named actors (devices, agents) are waited for until they run, so a name already held fails start-up with a
+    /// <see cref="DuplicateNameException"/> whatever the face.
+    /// </summary>
     /// <param name="builder">The Akka.Hosting builder.</param>
     /// <param name="agents">The agents, already checked by <see cref="AgentConfiguration.Read"/>.</param>
     /// <returns>The builder.</returns>
@@ -77,6 +82,13 @@ public static class ClusterNodeHostingExtensions
                     // Blocking keeps start-up failing when an agent cannot start; the container answers from its own actor.
                     object?[] args = agent.Settings is null ? [] : [agent.Settings];
                     AgentContainer.Get(system).SpawnNamedAsync(agent.Name, agent.ActorType, args).GetAwaiter().GetResult();
+                    continue;
+                }
+
+                if (typeof(EndpointActor).IsAssignableFrom(agent.ActorType))
+                {
+                    // A named actor (a device) starts like an agent: a name conflict fails start-up the same way.
+                    NamedActors.StartAsync(system, agent.Props, agent.Name).GetAwaiter().GetResult();
                     continue;
                 }
 
