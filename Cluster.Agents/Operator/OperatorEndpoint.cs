@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Akka.Actor;
 using Akka.Cluster;
 using Cluster.Agents.Core.Calls;
+using Cluster.Agents.Core.Configuration;
 using Cluster.Agents.Core.Clocks;
 using Cluster.Agents.Core.ClusterTime;
 using Cluster.Agents.Core.Endpoints;
@@ -130,8 +131,7 @@ public sealed class OperatorEndpoint : ReceiveActor
             }
             else
             {
-                var type = Type.GetType(request.ClrType, throwOnError: false)
-                    ?? AppDomain.CurrentDomain.GetAssemblies().Select(a => a.GetType(request.ClrType, throwOnError: false)).FirstOrDefault(t => t is not null)
+                var type = TypeNames.Find(request.ClrType)
                     ?? throw new FormatException($"the type '{request.ClrType}' is not known on {_cluster.SelfAddress}.");
                 payload = JsonPayload.FromJson(request.Json, type);
             }

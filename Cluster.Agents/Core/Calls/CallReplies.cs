@@ -55,6 +55,8 @@ internal sealed class CallReplies : MinimalActorRef
         {
             CallReply reply => reply.CallId,
             CallFailed failed => failed.CallId,
+            StreamItem item => item.CallId,
+            StreamCompleted completed => completed.CallId,
             _ => 0,
         };
         if (callId == 0)
@@ -66,6 +68,14 @@ internal sealed class CallReplies : MinimalActorRef
         }
         else if (_waiting.TryRemove(callId, out var answer))
         {
+            if (message is StreamItem or StreamCompleted)
+            {
+                // A stream endpoint answered a plain request: the caller learns it at once instead of at its deadline.
+                answer.TrySetException(new InvalidOperationException(
+                    $"{sender?.Path.ToString() ?? "The target"} answered call {callId} with a stream: read it with CallClient.StreamAsync, not RequestAsync."));
+                return;
+            }
+
             answer.TrySetResult(message);
         }
     }

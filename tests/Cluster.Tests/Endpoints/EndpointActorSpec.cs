@@ -64,6 +64,16 @@ public sealed class EndpointActorSpec : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public async Task A_plain_request_to_a_stream_endpoint_fails_at_once_saying_to_read_it_as_a_stream()
+    {
+        var gauge = Sys.ActorOf(Props.Create(() => new Gauge()));
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => Calls.RequestAsync<int>(gauge, new EndpointCall("count", [3]), Deadline));
+
+        Assert.Contains("with a stream: read it with CallClient.StreamAsync", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_unknown_endpoint_wrong_arguments_and_a_throwing_handler_fail_the_call_and_the_actor_keeps_serving()
     {
         var gauge = Sys.ActorOf(Props.Create(() => new Gauge()), "gauge");
