@@ -87,7 +87,7 @@ public static partial class Duration
         var seconds = SecondsPer(unit.ToLowerInvariant()) * number;
         if (seconds is null)
         {
-            return $"'{unit}' is not a unit of time; use {Units}.";
+            return $"'{unit}' is not a unit of time; a duration takes {Units}.";
         }
 
         if (seconds.Value >= TimeSpan.MaxValue.TotalSeconds)
