@@ -4,6 +4,7 @@ using Akka.Configuration;
 using Cluster.Agents.Core.Configuration;
 using Cluster.Agents.Hosting;
 using Cluster.Host.Demo;
+using Microsoft.Extensions.Configuration;
 
 namespace Cluster.Host;
 
@@ -74,7 +75,7 @@ internal static class HostCommands
                 programConfig = ClusterHocon.LoadFile(configPath).WithFallback(programConfig);
             }
 
-            agents = AgentConfiguration.Read(programConfig);
+            agents = AgentConfiguration.Read(programConfig, SettingsOverrides());
         }
         catch (ClusterConfigurationException e)
         {
@@ -89,6 +90,24 @@ internal static class HostCommands
             $"{mode}, group '{node.Group}', agents: {(agents.IsEmpty ? "none" : string.Join(", ", agents.Select(a => a.Name)))}.").ConfigureAwait(false);
         using var host = NodeRunner.Build(node, programConfig, agents, verbose);
         return await NodeRunner.RunAsync(host, "Host", output, cancellationToken).ConfigureAwait(false);
+    }
+
+    // Agents' settings may also come from appsettings.json in the working directory and from environment variables
+    // such as CLUSTER_HOST__AGENTS__drive__settings__MaxSpeed, over the HOCON.
+    private static IConfiguration SettingsOverrides()
+    {
+        try
+        {
+            return new ConfigurationBuilder()
+                .SetBasePath(Directory.GetCurrentDirectory())
+                .AddJsonFile("appsettings.json", optional: true)
+                .AddEnvironmentVariables()
+                .Build();
+        }
+        catch (InvalidDataException e)
+        {
+            throw new ClusterConfigurationException("appsettings.json", Path.Combine(Directory.GetCurrentDirectory(), "appsettings.json"), $"not valid JSON: {e.InnerException?.Message ?? e.Message}", e);
+        }
     }
 
     private static Command CreateAgentsCommand(VerbRunner runner) =>

@@ -25,9 +25,9 @@ public sealed record DeviceSettings
     public static DeviceSettings Get(ActorSystem system)
     {
         system.Settings.InjectTopLevelFallback(DefaultConfig);
-        var section = system.Settings.Config.GetConfig("cluster-node.devices");
-        var requestTimeout = section.GetTimeSpan("request-timeout");
-        var heartbeat = section.GetTimeSpan("heartbeat-interval");
+        var config = system.Settings.Config;
+        var requestTimeout = ConfigDurations.Get(config, "cluster-node.devices.request-timeout");
+        var heartbeat = ConfigDurations.Get(config, "cluster-node.devices.heartbeat-interval");
         if (requestTimeout <= TimeSpan.Zero)
         {
             throw new ClusterConfigurationException("cluster-node.devices.request-timeout", requestTimeout.ToString(), "must be a positive duration.");

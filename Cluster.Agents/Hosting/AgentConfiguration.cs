@@ -3,6 +3,7 @@ using System.Reflection;
 using Akka.Actor;
 using Akka.Configuration;
 using Cluster.Agents.Core.Configuration;
+using Microsoft.Extensions.Configuration;
 
 namespace Cluster.Agents.Hosting;
 
@@ -10,6 +11,7 @@ namespace Cluster.Agents.Hosting;
 /// Reads the agents a host spawns from its configuration, checking every one before anything starts.
 /// </summary>
 /// <remarks>
+/// <para>
 /// Each entry of <c>cluster-host.agents</c> is named for the agent and holds its actor type and, when the
 /// type's constructor takes a settings object, the values for it:
 /// <code>
@@ -20,39 +22,48 @@ namespace Cluster.Agents.Hosting;
 ///   }
 /// }
 /// </code>
+/// The same entries may also come from an <see cref="IConfiguration"/> layered over the HOCON, such as
+/// appsettings.json (<c>{"cluster-host": {"agents": {"drive": {"settings": {"MaxSpeed": 2}}}}}</c>) or
+/// environment variables (<c>CLUSTER_HOST__AGENTS__drive__settings__MaxSpeed=2</c>); a value there overrides
+/// the HOCON's.
+/// </para>
+/// <para>
 /// A type deriving from <see cref="Rpc.RpcAgent"/> is spawned into the node's <see cref="Rpc.AgentContainer"/>
 /// under its entry's name (its address ends with <c>/name</c>, and the name is registered cluster-wide);
 /// any other type is an actor spawned under <c>/user/name</c>.
-/// The type has one public constructor, taking nothing or a settings object; see
-/// <see cref="SettingsBinder"/> for how <c>settings</c> is bound to that object. Settings that implement
-/// <see cref="IValidatedSettings"/> are checked as they are read.
+/// The type has one public constructor, taking nothing or a settings object. The settings type is a class with
+/// a public parameterless constructor, bound by Microsoft.Extensions.Configuration's binder as options: each
+/// property from the key of the same name, in kebab-case or not (<c>MaxSpeed</c> from <c>max-speed</c>); a
+/// property declared <c>required</c> must be given; a key with no property is an error; a
+/// <see cref="TimeSpan"/> is a duration with a unit (<c>"100 ms"</c>, <c>"2 seconds"</c>; see
+/// <see cref="Core.Duration"/>); a boolean may also be on/off or yes/no; an enum is given by name. Settings
+/// that implement <see cref="IValidatedSettings"/> are checked as they are read, as options validation.
+/// </para>
 /// </remarks>
 public static class AgentConfiguration
 {
     /// <summary>The HOCON path of the agent list.</summary>
     public const string Path = ClusterHocon.AgentsPath;
 
-    /// <summary>Reads and checks every agent listed under <see cref="Path"/>.</summary>
-    /// <param name="config">The host's configuration.</param>
-    /// <returns>The agents, in the order they are listed.</returns>
+    /// <summary>
+    /// Reads and checks every agent listed under <see cref="Path"/> in the HOCON and in <paramref name="configuration"/>,
+    /// whose values override the HOCON's.
+    /// </summary>
+    /// <param name="config">The host's HOCON configuration.</param>
+    /// <param name="configuration">
+    /// The program's other configuration (appsettings.json, environment variables), or null for the HOCON alone;
+    /// only its <c>cluster-host:agents</c> section is read.
+    /// </param>
+    /// <returns>The agents: the HOCON's in the order they are listed, then those only <paramref name="configuration"/> lists.</returns>
     /// <exception cref="ClusterConfigurationException">An entry is wrong; the message names its key and value.</exception>
-    public static ImmutableArray<AgentSpec> Read(Config config)
+    public static ImmutableArray<AgentSpec> Read(Config config, IConfiguration? configuration = null)
     {
-        if (!config.HasPath(Path))
-        {
-            return [];
-        }
-
-        var value = config.GetValue(Path);
-        if (!value.IsObject())
-        {
-            throw new ClusterConfigurationException(Path, value.ToString(), "expected an object with one entry per agent.");
-        }
-
-        return [.. value.GetObject().Items.Select(item => ReadAgent(item.Key, item.Value, config))];
+        ArgumentNullException.ThrowIfNull(config);
+        var entries = AgentEntries.Read(config, configuration);
+        return [.. entries.Names.Select(name => ReadAgent(name, entries.ValuesOf(name), config))];
     }
 
-    private static AgentSpec ReadAgent(string name, Akka.Configuration.Hocon.HoconValue entry, Config config)
+    private static AgentSpec ReadAgent(string name, IReadOnlyCollection<SettingValue> values, Config config)
     {
         var key = $"{Path}.{name}";
         if (!ActorPath.IsValidPathElement(name))
@@ -60,52 +71,67 @@ public static class AgentConfiguration
             throw new ClusterConfigurationException(key, name, "not a valid actor name (letters, digits and -_.*$+:@&=,!~';).");
         }
 
-        if (!entry.IsObject())
+        if (values.FirstOrDefault(v => v.Path.Count == 0) is { } itself)
         {
-            throw new ClusterConfigurationException(key, entry.ToString(), "expected an object with 'type' and optional 'settings'.");
+            throw new ClusterConfigurationException(itself.Key, itself.Value, "expected an object with 'type' and optional 'settings'.");
         }
 
-        var items = entry.GetObject().Items;
-        foreach (var unknown in items.Keys.Where(k => k is not ("type" or "settings")))
+        foreach (var unknown in values.Where(v => !IsKey(v, "type") && !IsKey(v, "settings")))
         {
-            throw new ClusterConfigurationException($"{key}.{unknown}", items[unknown].ToString(), "unknown key; an agent entry holds 'type' and 'settings'.");
+            throw unknown.Path.Count == 1
+                ? new ClusterConfigurationException(unknown.Key, unknown.Value, "unknown key; an agent entry holds 'type' and 'settings'.")
+                : new ClusterConfigurationException($"{key}.{unknown.Path[0]}", null, "unknown key; an agent entry holds 'type' and 'settings'.");
         }
 
-        if (!items.TryGetValue("type", out var typeValue) || !typeValue.IsString() || string.IsNullOrWhiteSpace(typeValue.GetString()))
+        var typeValue = values.FirstOrDefault(v => IsKey(v, "type") && v.Path.Count == 1);
+        if (typeValue is null || string.IsNullOrWhiteSpace(typeValue.Value))
         {
             throw new ClusterConfigurationException($"{key}.type", null, "missing: the agent's actor type, e.g. \"MyRobot.DriveAgent, MyRobot\".");
         }
 
-        var typeName = typeValue.GetString();
+        var typeKey = typeValue.Key;
+        var typeName = typeValue.Value;
         var actorType = FindType(typeName)
-            ?? throw new ClusterConfigurationException($"{key}.type", typeName, "no such type: give its full name and assembly, e.g. \"MyRobot.DriveAgent, MyRobot\".");
+            ?? throw new ClusterConfigurationException(typeKey, typeName, "no such type: give its full name and assembly, e.g. \"MyRobot.DriveAgent, MyRobot\".");
         if (!(typeof(ActorBase).IsAssignableFrom(actorType) || typeof(Rpc.RpcAgent).IsAssignableFrom(actorType)) || actorType.IsAbstract)
         {
-            throw new ClusterConfigurationException($"{key}.type", typeName, "not an actor type: an agent must be a concrete subclass of Akka.Actor.ActorBase (ReceiveActor, UntypedActor, ...) or of Cluster.Agents.Rpc.RpcAgent.");
+            throw new ClusterConfigurationException(typeKey, typeName, "not an actor type: an agent must be a concrete subclass of Akka.Actor.ActorBase (ReceiveActor, UntypedActor, ...) or of Cluster.Agents.Rpc.RpcAgent.");
         }
 
         var constructors = actorType.GetConstructors(BindingFlags.Public | BindingFlags.Instance);
         if (constructors.Length != 1 || constructors[0].GetParameters().Length > 1)
         {
-            throw new ClusterConfigurationException($"{key}.type", typeName, "an agent type needs exactly one public constructor, taking nothing or one settings object.");
+            throw new ClusterConfigurationException(typeKey, typeName, "an agent type needs exactly one public constructor, taking nothing or one settings object.");
         }
 
-        items.TryGetValue("settings", out var settingsValue);
+        var settingsValues = values.Where(v => IsKey(v, "settings")).ToList();
+        var scalarSettings = settingsValues.FirstOrDefault(v => v.Path.Count == 1);
         var parameters = constructors[0].GetParameters();
         if (parameters.Length == 0)
         {
-            if (settingsValue is not null && !(settingsValue.IsObject() && settingsValue.GetObject().Items.Count == 0))
+            if (settingsValues.Count > 0)
             {
-                throw new ClusterConfigurationException($"{key}.settings", settingsValue.ToString(), $"{actorType.Name} takes no settings.");
+                throw new ClusterConfigurationException($"{key}.settings", scalarSettings?.Value, $"{actorType.Name} takes no settings.");
             }
 
             return new AgentSpec(name, actorType, null);
         }
 
-        var settings = SettingsBinder.Bind(parameters[0].ParameterType, settingsValue, $"{key}.settings");
-        (settings as IValidatedSettings)?.Validate($"{key}.settings", config);
+        if (scalarSettings is not null)
+        {
+            throw new ClusterConfigurationException(scalarSettings.Key, scalarSettings.Value, "expected an object of settings.");
+        }
+
+        var settings = SettingsBinder.Bind(
+            parameters[0].ParameterType,
+            [.. settingsValues.Select(v => v with { Path = v.Path.Skip(1).ToList() })],
+            $"{key}.settings",
+            config);
         return new AgentSpec(name, actorType, settings);
     }
+
+    private static bool IsKey(SettingValue value, string name) =>
+        value.Path.Count > 0 && string.Equals(value.Path[0], name, StringComparison.OrdinalIgnoreCase);
 
     private static Type? FindType(string typeName)
     {

@@ -16,7 +16,8 @@ public static class ClusterNodeHostingExtensions
 {
     /// <summary>
     /// Configures the actor system as a cluster node: the HOCON of <c>hocon/</c>, the address and seeds of
-    /// <paramref name="node"/>, Akka's logs written by <see cref="NodeConsoleLogger"/>, the operator endpoint, and,
+    /// <paramref name="node"/>, Akka's logs sent to the host's Microsoft.Extensions.Logging (one category per class that
+    /// logged, see <see cref="CategoryLoggerFactoryLogger"/>), the operator endpoint, and,
     /// on nodes with the registry role, the <see cref="NameRegistry"/>.
     /// </summary>
     /// <param name="builder">The Akka.Hosting builder.</param>
@@ -36,7 +37,7 @@ public static class ClusterNodeHostingExtensions
             .ConfigureLoggers(loggers =>
             {
                 loggers.ClearLoggers();
-                loggers.AddLogger<NodeConsoleLogger>();
+                loggers.AddLogger<CategoryLoggerFactoryLogger>();
             })
             .WithRemoting(new RemoteOptions { HostName = node.Ip, PublicHostName = node.Ip, Port = node.Port })
             .WithClustering(new ClusterOptions

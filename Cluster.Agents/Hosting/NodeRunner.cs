@@ -5,8 +5,6 @@ using Akka.Hosting;
 using Cluster.Agents.Core.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Console;
 
 namespace Cluster.Agents.Hosting;
 
@@ -25,18 +23,9 @@ public static class NodeRunner
     public static IHost Build(NodeOptions node, Config programConfig, ImmutableArray<AgentSpec> agents, bool verbose = false)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-        builder.Logging.AddSimpleConsole(console =>
-        {
-            console.SingleLine = true;
-            console.TimestampFormat = "HH:mm:ss ";
-            console.IncludeScopes = false;
-            console.ColorBehavior = LoggerColorBehavior.Disabled;
-        });
-        builder.Logging.SetMinimumLevel(LogLevel.Information);
-        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        builder.Logging.AddNodeConsole(verbose);
         builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromSeconds(15));
         builder.Services.AddAkka(node.Group, akka => akka
-            .AddHocon($"{NodeConsoleLogger.FrameworkLevelKey} = {(verbose ? "INFO" : "WARNING")}", HoconAddMode.Prepend)
             .WithClusterNode(node, programConfig)
             .WithAgents(agents));
         return builder.Build();

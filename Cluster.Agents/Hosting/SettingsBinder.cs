@@ -1,120 +1,175 @@
+using System.ComponentModel;
 using System.Globalization;
 using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Text;
-using Akka.Configuration.Hocon;
-using Cluster.Agents.Core;
+using Akka.Configuration;
 using Cluster.Agents.Core.Configuration;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Cluster.Agents.Hosting;
 
 /// <summary>
-/// Binds a HOCON <c>settings</c> block to an agent's settings object, refusing anything it cannot bind
-/// with an error that names the key and the value.
+/// Binds an agent's configured settings to its settings object with Microsoft.Extensions.Configuration's binder
+/// and validates it as options, refusing anything it cannot bind with an error that names the key and the value.
 /// </summary>
 /// <remarks>
-/// The settings type has a public parameterless constructor and public settable (or <c>init</c>)
-/// properties. Each property is set from the key of the same name in kebab-case (<c>MaxSpeed</c> from
-/// <c>max-speed</c>); a property declared <c>required</c> must be given; a key with no property is an error.
-/// Supported property types: <see cref="string"/>, <see cref="bool"/>, <see cref="int"/>,
-/// <see cref="long"/>, <see cref="double"/>, <see cref="TimeSpan"/> (a <see cref="Duration"/> string such as
-/// <c>"100 ms"</c>, or a number of seconds), enums (by name), and their nullable forms.
+/// The binder alone would name a key in its own terms and read a duration as a <see cref="TimeSpan"/>
+/// (<c>00:00:05</c>); a first pass over the values matches each to its property, checks scalars, and rewrites
+/// durations (read with the one grammar of <see cref="Core.Duration"/>) and HOCON's on/off booleans into the
+/// binder's forms, so every error names the key as the configuration spells it.
 /// </remarks>
-public static class SettingsBinder
+internal static class SettingsBinder
 {
-    /// <summary>Creates a settings object of <paramref name="settingsType"/> from a HOCON block.</summary>
+    private static readonly MethodInfo CreateMethod = typeof(SettingsBinder).GetMethod(nameof(Create), BindingFlags.NonPublic | BindingFlags.Static)!;
+
+    /// <summary>Creates a settings object of <paramref name="settingsType"/> from its configured values.</summary>
     /// <param name="settingsType">The settings type.</param>
-    /// <param name="block">The HOCON block, or null when none was given.</param>
-    /// <param name="keyPrefix">The block's HOCON path, used in error messages.</param>
+    /// <param name="values">The values, with paths below the settings block.</param>
+    /// <param name="keyPrefix">The settings block's key, used in error messages.</param>
+    /// <param name="nodeConfig">The node's whole configuration, for settings that validate themselves against it.</param>
     /// <returns>The settings object.</returns>
     /// <exception cref="ClusterConfigurationException">A key is missing, unknown, or has a bad value.</exception>
-    public static object Bind(Type settingsType, HoconValue? block, string keyPrefix)
+    public static object Bind(Type settingsType, IReadOnlyList<SettingValue> values, string keyPrefix, Config nodeConfig)
     {
-        if (settingsType.GetConstructor(Type.EmptyTypes) is null)
+        if (settingsType.IsValueType || settingsType.IsAbstract || settingsType.GetConstructor(Type.EmptyTypes) is null)
         {
-            throw new ClusterConfigurationException(keyPrefix, null, $"the settings type {settingsType.FullName} needs a public parameterless constructor.");
+            throw new ClusterConfigurationException(keyPrefix, null, $"the settings type {settingsType.FullName} needs to be a class with a public parameterless constructor.");
         }
 
         var properties = settingsType.GetProperties(BindingFlags.Public | BindingFlags.Instance)
             .Where(p => p.SetMethod is { IsPublic: true })
-            .ToDictionary(p => KebabCase(p.Name), StringComparer.Ordinal);
+            .ToDictionary(p => p.Name, StringComparer.OrdinalIgnoreCase);
 
-        var items = new Dictionary<string, HoconValue>(StringComparer.Ordinal);
-        if (block is not null)
+        var bound = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        var given = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var group in values.GroupBy(v => Loose(v.Path[0]), StringComparer.OrdinalIgnoreCase))
         {
-            if (!block.IsObject())
+            var first = group.First();
+            var groupKey = first.Path.Count == 1 ? first.Key : $"{keyPrefix}.{first.Path[0]}";
+            if (!properties.TryGetValue(group.Key, out var property))
             {
-                throw new ClusterConfigurationException(keyPrefix, block.ToString(), "expected an object of settings.");
+                var known = properties.Count == 0 ? "none" : string.Join(", ", properties.Values.Select(p => KebabCase(p.Name)).Order(StringComparer.Ordinal));
+                throw new ClusterConfigurationException(groupKey, first.Path.Count == 1 ? first.Value : null, $"unknown setting; {settingsType.Name} has: {known}.");
             }
 
-            foreach (var item in block.GetObject().Items)
+            given.Add(property.Name);
+            var target = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
+            if (IsScalar(target))
             {
-                items[item.Key] = item.Value;
-            }
-        }
-
-        var settings = Activator.CreateInstance(settingsType)!;
-        foreach (var (key, value) in items)
-        {
-            if (!properties.TryGetValue(key, out var property))
-            {
-                var known = properties.Count == 0 ? "none" : string.Join(", ", properties.Keys.Order(StringComparer.Ordinal));
-                throw new ClusterConfigurationException($"{keyPrefix}.{key}", value.ToString(), $"unknown setting; {settingsType.Name} has: {known}.");
-            }
-
-            property.SetValue(settings, Convert(value, property.PropertyType, $"{keyPrefix}.{key}"));
-        }
-
-        foreach (var (key, property) in properties)
-        {
-            if (property.GetCustomAttribute<RequiredMemberAttribute>() is not null)
-            {
-                if (!items.ContainsKey(key))
+                if (group.Count() != 1 || first.Path.Count != 1)
                 {
-                    throw new ClusterConfigurationException($"{keyPrefix}.{key}", null, $"missing: {settingsType.Name}.{property.Name} is required.");
+                    throw new ClusterConfigurationException(groupKey, null, $"expected a single value of type {target.Name}.");
                 }
+
+                bound[property.Name] = Check(first, target);
+                continue;
+            }
+
+            // Objects and lists are left to the binder, which matches their keys to properties ignoring case.
+            foreach (var value in group)
+            {
+                bound[ConfigurationPath.Combine([property.Name, .. value.Path.Skip(1)])] = value.Value;
             }
         }
 
-        return settings;
+        foreach (var property in properties.Values)
+        {
+            if (property.GetCustomAttribute<RequiredMemberAttribute>() is not null && !given.Contains(property.Name))
+            {
+                throw new ClusterConfigurationException($"{keyPrefix}.{KebabCase(property.Name)}", null, $"missing: {settingsType.Name}.{property.Name} is required.");
+            }
+        }
+
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(bound).Build();
+        var create = CreateMethod.MakeGenericMethod(settingsType).CreateDelegate<Func<IConfiguration, string, Config, object>>();
+        return create(configuration, keyPrefix, nodeConfig);
     }
 
-    private static object? Convert(HoconValue value, Type type, string key)
+    // The options pipeline: bind, then every IValidateOptions<T>, as a host would on start.
+    private static object Create<T>(IConfiguration configuration, string keyPrefix, Config nodeConfig)
+        where T : class
     {
-        if (!value.IsString())
+        var services = new ServiceCollection();
+        services.AddOptions<T>().Bind(configuration, binder => binder.ErrorOnUnknownConfiguration = true);
+        services.AddSingleton<IValidateOptions<T>>(new ValidatedSettingsValidator<T>(keyPrefix, nodeConfig));
+        using var provider = services.BuildServiceProvider();
+        try
         {
-            throw new ClusterConfigurationException(key, value.ToString(), $"expected a single value of type {type.Name}.");
+            return provider.GetRequiredService<IOptionsFactory<T>>().Create(Options.DefaultName);
+        }
+        catch (OptionsValidationException e)
+        {
+            throw new ClusterConfigurationException(keyPrefix, null, string.Join(" ", e.Failures), e);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new ClusterConfigurationException(keyPrefix, null, $"could not be bound: {e.Message}", e);
+        }
+    }
+
+    private static bool IsScalar(Type type) =>
+        type == typeof(string) || type == typeof(TimeSpan) || type.IsEnum ||
+        TypeDescriptor.GetConverter(type) is var converter && converter.GetType() != typeof(TypeConverter) && converter.CanConvertFrom(typeof(string));
+
+    // Returns the value in the binder's form, or throws naming the key.
+    private static string Check(SettingValue value, Type target)
+    {
+        var text = value.Value;
+        if (target == typeof(string))
+        {
+            return text;
         }
 
-        var text = value.GetString();
-        var target = Nullable.GetUnderlyingType(type) ?? type;
-        object? result = target switch
+        if (target == typeof(TimeSpan))
         {
-            _ when target == typeof(string) => text,
-            _ when target == typeof(bool) => text.ToLowerInvariant() switch
-            {
-                "true" or "on" or "yes" => true,
-                "false" or "off" or "no" => false,
-                _ => null,
-            },
-            _ when target == typeof(int) => int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var i) ? i : null,
-            _ when target == typeof(long) => long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var l) ? l : null,
-            _ when target == typeof(double) => double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : null,
-            _ when target == typeof(TimeSpan) => Duration.TryParse(text, out var t) ? t : null,
-            _ when target.IsEnum => Enum.TryParse(target, text, ignoreCase: true, out var e) && Enum.IsDefined(target, e!) ? e : null,
-            _ => throw new ClusterConfigurationException(key, text, $"settings of type {target.Name} are not supported; use string, bool, int, long, double, TimeSpan or an enum."),
-        };
+            return ConfigDurations.Parse(value.Key, text).ToString("c", CultureInfo.InvariantCulture);
+        }
 
-        return result ?? throw new ClusterConfigurationException(key, text, $"not a valid {Describe(target)}.");
+        string? result;
+        if (target == typeof(bool))
+        {
+            result = text.Trim().ToLowerInvariant() switch
+            {
+                "true" or "on" or "yes" => "true",
+                "false" or "off" or "no" => "false",
+                _ => null,
+            };
+        }
+        else if (target.IsEnum)
+        {
+            result = Enum.TryParse(target, text, ignoreCase: true, out var e) && Enum.IsDefined(target, e!) ? e!.ToString() : null;
+        }
+        else
+        {
+            result = Converts(text, target) ? text : null;
+        }
+
+        return result ?? throw new ClusterConfigurationException(value.Key, text, $"not a valid {Describe(target)}.");
+    }
+
+    private static bool Converts(string text, Type target)
+    {
+        try
+        {
+            return TypeDescriptor.GetConverter(target).ConvertFromInvariantString(text) is not null;
+        }
+        catch (Exception e) when (e is FormatException or ArgumentException or NotSupportedException or OverflowException)
+        {
+            return false;
+        }
     }
 
     private static string Describe(Type type) => type switch
     {
         _ when type == typeof(bool) => "boolean (true/false, on/off, yes/no)",
-        _ when type == typeof(TimeSpan) => "duration (e.g. \"100 ms\", \"2 seconds\", or a number of seconds)",
         _ when type.IsEnum => $"{type.Name} (one of {string.Join(", ", Enum.GetNames(type))})",
         _ => type.Name,
     };
+
+    private static string Loose(string key) => key.Replace("-", string.Empty, StringComparison.Ordinal);
 
     private static string KebabCase(string name)
     {

@@ -40,8 +40,8 @@ public sealed class AgentContainer : IExtension
         Node = system.Provider.DefaultAddress;
         Calls = CallClient.Get(system);
         var config = system.Settings.Config;
-        CallDeadline = config.GetTimeSpan($"{Section}.call-deadline", TimeSpan.FromSeconds(10), allowInfinite: false);
-        ConnectTimeout = config.GetTimeSpan($"{Section}.connect-timeout", TimeSpan.FromSeconds(5), allowInfinite: false);
+        CallDeadline = Core.Configuration.ConfigDurations.Get(config, $"{Section}.call-deadline", TimeSpan.FromSeconds(10));
+        ConnectTimeout = Core.Configuration.ConfigDurations.Get(config, $"{Section}.connect-timeout", TimeSpan.FromSeconds(5));
         Address = Node.Host is null ? $"{AgentAddress.Scheme}://{Node.System}" : string.Create(CultureInfo.InvariantCulture, $"{AgentAddress.Scheme}://{Node.System}@{Node.Host}:{Node.Port}");
         _actor = system.ActorOf(Props.Create(() => new AgentContainerActor(this)), AgentContainerActor.Name);
         EndpointClient.Get(system).AddResolver(AgentAddress.Scheme, (text, cancellationToken) => ResolveAsync(AgentAddress.Parse(text), cancellationToken));

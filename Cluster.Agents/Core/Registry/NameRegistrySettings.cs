@@ -1,4 +1,5 @@
 using Akka.Configuration;
+using Cluster.Agents.Core.Configuration;
 
 namespace Cluster.Agents.Core.Registry;
 
@@ -24,6 +25,7 @@ public sealed record NameRegistrySettings
     /// <param name="config">The actor system's configuration.</param>
     /// <returns>The settings.</returns>
     /// <exception cref="ArgumentException">A duration is not positive; the message names the key.</exception>
+    /// <exception cref="ClusterConfigurationException">A duration has no unit or is not a duration; the message names the key.</exception>
     public static NameRegistrySettings Create(Config config)
     {
         ArgumentNullException.ThrowIfNull(config);
@@ -31,16 +33,16 @@ public sealed record NameRegistrySettings
         return new NameRegistrySettings
         {
             Role = section.GetString("role", "host") ?? string.Empty,
-            DigestInterval = Positive(section, "digest-interval", TimeSpan.FromSeconds(2)),
-            AskTimeout = Positive(section, "ask-timeout", TimeSpan.FromSeconds(5)),
+            DigestInterval = Positive(config, "digest-interval", TimeSpan.FromSeconds(2)),
+            AskTimeout = Positive(config, "ask-timeout", TimeSpan.FromSeconds(5)),
         };
     }
 
-    private static TimeSpan Positive(Config section, string key, TimeSpan fallback)
+    private static TimeSpan Positive(Config config, string key, TimeSpan fallback)
     {
-        var value = section.GetTimeSpan(key, fallback);
+        var value = ConfigDurations.Get(config, $"{Section}.{key}", fallback);
         return value > TimeSpan.Zero
             ? value
-            : throw new ArgumentException($"{Section}.{key} must be a positive duration, not {value}.", nameof(section));
+            : throw new ArgumentException($"{Section}.{key} must be a positive duration, not {value}.", nameof(config));
     }
 }

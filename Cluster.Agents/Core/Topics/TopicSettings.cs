@@ -46,31 +46,22 @@ public sealed record TopicSettings
         var frame = config.GetByteSize("akka.remote.dot-netty.tcp.maximum-frame-size") ?? 128_000;
         return new TopicSettings
         {
-            SubscribeTimeout = Positive(section, "subscribe-timeout"),
-            ProbeInterval = Positive(section, "probe-interval"),
-            PatternRefreshInterval = Positive(section, "pattern-refresh-interval"),
+            SubscribeTimeout = Positive(config, "subscribe-timeout"),
+            ProbeInterval = Positive(config, "probe-interval"),
+            PatternRefreshInterval = Positive(config, "pattern-refresh-interval"),
             RouteCacheSize = Math.Max(1, section.GetInt("route-cache-size")),
-            BatchGap = Duration(section, "batch-gap", value => value >= TimeSpan.Zero, "must be zero (no batching) or a positive duration."),
+            BatchGap = Duration(config, "batch-gap", value => value >= TimeSpan.Zero, "must be zero (no batching) or a positive duration."),
             FrameSize = frame,
             MaxPayloadBytes = frame - EnvelopeAllowance,
         };
     }
 
-    private static TimeSpan Positive(Config section, string key) =>
-        Duration(section, key, value => value > TimeSpan.Zero, "must be a positive duration.");
+    private static TimeSpan Positive(Config config, string key) =>
+        Duration(config, key, value => value > TimeSpan.Zero, "must be a positive duration.");
 
-    private static TimeSpan Duration(Config section, string key, Func<TimeSpan, bool> valid, string problem)
+    private static TimeSpan Duration(Config config, string key, Func<TimeSpan, bool> valid, string problem)
     {
-        TimeSpan value;
-        try
-        {
-            value = section.GetTimeSpan(key);
-        }
-        catch (Exception e) when (e is FormatException or OverflowException)
-        {
-            throw new ClusterConfigurationException($"cluster-node.topics.{key}", section.GetString(key), "not a duration, e.g. \"10ms\" or \"3s\".", e);
-        }
-
+        var value = ConfigDurations.Get(config, $"cluster-node.topics.{key}");
         return valid(value)
             ? value
             : throw new ClusterConfigurationException($"cluster-node.topics.{key}", value.ToString(), problem);

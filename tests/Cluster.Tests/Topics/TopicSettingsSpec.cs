@@ -31,4 +31,26 @@ public sealed class TopicSettingsSpec
     [InlineData("cluster-node.topics.probe-interval = 0s", "cluster-node.topics.probe-interval")]
     public void A_bad_value_is_refused_naming_its_key(string hocon, string key) =>
         Assert.Equal(key, Assert.Throws<ClusterConfigurationException>(() => Read(hocon)).Key);
+
+    [Theory]
+    [InlineData("cluster-node.topics.batch-gap = 5", "cluster-node.topics.batch-gap", "5")]
+    [InlineData("cluster-node.topics.probe-interval = \"10\"", "cluster-node.topics.probe-interval", "10")]
+    public void Bare_number_for_a_duration_is_refused_naming_the_key(string hocon, string key, string value)
+    {
+        var error = Assert.Throws<ClusterConfigurationException>(() => Read(hocon));
+
+        Assert.Equal(key, error.Key);
+        Assert.Equal($"{key} = '{value}': a duration needs a unit, e.g. \"{value} ms\" or \"{value} s\".", error.Message);
+    }
+
+    [Theory]
+    [InlineData("100ms", 100)]
+    [InlineData("100 ms", 100)]
+    [InlineData("\"100 milliseconds\"", 100)]
+    [InlineData("2 seconds", 2000)]
+    [InlineData("2s", 2000)]
+    [InlineData("1 minute", 60_000)]
+    [InlineData("1m", 60_000)]
+    public void Durations_with_a_unit_are_read_in_any_of_the_forms_HOCON_allows(string value, double milliseconds) =>
+        Assert.Equal(TimeSpan.FromMilliseconds(milliseconds), Read($"cluster-node.topics.subscribe-timeout = {value}").SubscribeTimeout);
 }

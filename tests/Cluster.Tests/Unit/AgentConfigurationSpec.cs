@@ -4,6 +4,7 @@ using Cluster.Agents.Core.ClusterTime;
 using Cluster.Agents.Core.Configuration;
 using Cluster.Agents.Hosting;
 using Cluster.Host.Demo;
+using Microsoft.Extensions.Configuration;
 using Xunit;
 
 namespace Cluster.Tests.Unit;
@@ -230,4 +231,99 @@ public sealed class AgentConfigurationSpec
         Assert.Equal(
             "cluster-host.agents.bad name",
             Refused("""  "bad name" { type = "Cluster.Tests.Unit.NoSettingsAgent, Cluster.Tests" }""").Key);
+
+    [Fact]
+    public void Bare_number_for_a_duration_setting_is_refused_naming_the_key()
+    {
+        var error = Refused("""drive { type = "Cluster.Tests.Unit.ConfiguredDrive, Cluster.Tests", settings { port = x, period = 5 } }""");
+
+        Assert.Equal("cluster-host.agents.drive.settings.period", error.Key);
+        Assert.Equal("cluster-host.agents.drive.settings.period = '5': a duration needs a unit, e.g. \"5 ms\" or \"5 s\".", error.Message);
+    }
+
+    [Theory]
+    [InlineData("100ms", 100)]
+    [InlineData("\"100 ms\"", 100)]
+    [InlineData("2 seconds", 2000)]
+    [InlineData("2s", 2000)]
+    [InlineData("1 minute", 60_000)]
+    [InlineData("\"3 minutes\"", 180_000)]
+    public void Duration_settings_take_any_unit_HOCON_knows(string value, double milliseconds)
+    {
+        var agents = AgentConfiguration.Read(Agents($$"""drive { type = "Cluster.Tests.Unit.ConfiguredDrive, Cluster.Tests", settings { port = x, period = {{value}} } }"""));
+
+        Assert.Equal(TimeSpan.FromMilliseconds(milliseconds), Assert.IsType<DriveSettings>(agents[0].Settings).Period);
+    }
+
+    [Fact]
+    public void Settings_can_come_from_appsettings_json_with_the_same_binding()
+    {
+        var agents = AgentConfiguration.Read(Config.Empty, Json("""
+            {
+              "cluster-host": {
+                "agents": {
+                  "drive": {
+                    "type": "Cluster.Tests.Unit.ConfiguredDrive, Cluster.Tests",
+                    "settings": { "Port": "/dev/ttyUSB1", "MaxSpeed": 2.5, "period": "250 ms", "enabled": "off", "mode": "Autonomous" }
+                  }
+                }
+              }
+            }
+            """));
+
+        Assert.Equal("drive", Assert.Single(agents).Name);
+        Assert.Equal(
+            new DriveSettings { Port = "/dev/ttyUSB1", MaxSpeed = 2.5, Period = TimeSpan.FromMilliseconds(250), Enabled = false, Mode = DriveMode.Autonomous },
+            agents[0].Settings);
+    }
+
+    [Fact]
+    public void Settings_from_appsettings_json_are_validated_the_same_naming_their_key()
+    {
+        var bareNumber = Assert.Throws<ClusterConfigurationException>(() => AgentConfiguration.Read(Config.Empty, Json("""
+            { "cluster-host": { "agents": { "drive": { "type": "Cluster.Tests.Unit.ConfiguredDrive, Cluster.Tests", "settings": { "Port": "x", "Period": "5" } } } } }
+            """)));
+        var outOfRange = Assert.Throws<ClusterConfigurationException>(() => AgentConfiguration.Read(Config.Empty, Json("""
+            { "cluster-host": { "agents": { "arm": { "type": "Cluster.Tests.Unit.ConfiguredArm, Cluster.Tests", "settings": { "Reach": -1 } } } } }
+            """)));
+        var missing = Assert.Throws<ClusterConfigurationException>(() => AgentConfiguration.Read(Config.Empty, Json("""
+            { "cluster-host": { "agents": { "drive": { "type": "Cluster.Tests.Unit.ConfiguredDrive, Cluster.Tests", "settings": { "MaxSpeed": 1 } } } } }
+            """)));
+        var unknown = Assert.Throws<ClusterConfigurationException>(() => AgentConfiguration.Read(Config.Empty, Json("""
+            { "cluster-host": { "agents": { "drive": { "type": "Cluster.Tests.Unit.ConfiguredDrive, Cluster.Tests", "settings": { "Port": "x", "MaxSped": 1 } } } } }
+            """)));
+
+        Assert.Equal("cluster-host:agents:drive:settings:Period", bareNumber.Key);
+        Assert.Contains("needs a unit", bareNumber.Message, StringComparison.Ordinal);
+        Assert.Equal("cluster-host.agents.arm.settings.reach", outOfRange.Key);
+        Assert.Equal("cluster-host.agents.drive.settings.port", missing.Key);
+        Assert.Equal("cluster-host:agents:drive:settings:MaxSped", unknown.Key);
+        Assert.Contains("max-speed", unknown.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Environment_style_keys_override_the_HOCON_settings_of_the_same_agent()
+    {
+        var environment = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["CLUSTER_HOST:AGENTS:drive:settings:MaxSpeed"] = "3",
+                ["CLUSTER_HOST:AGENTS:drive:settings:Period"] = "2 s",
+            })
+            .Build();
+
+        var agents = AgentConfiguration.Read(
+            Agents("""drive { type = "Cluster.Tests.Unit.ConfiguredDrive, Cluster.Tests", settings { port = x, max-speed = 1, period = 100ms } }"""),
+            environment);
+
+        var settings = Assert.IsType<DriveSettings>(Assert.Single(agents).Settings);
+        Assert.Equal(3, settings.MaxSpeed);
+        Assert.Equal(TimeSpan.FromSeconds(2), settings.Period);
+        Assert.Equal("x", settings.Port);
+    }
+
+    private static IConfiguration Json(string json) =>
+        new ConfigurationBuilder()
+            .AddJsonStream(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(json)))
+            .Build();
 }
