@@ -91,7 +91,7 @@ public static class AgentConfiguration
 
         var typeKey = typeValue.Key;
         var typeName = typeValue.Value;
-        var actorType = FindType(typeName)
+        var actorType = TypeNames.Find(typeName)
             ?? throw new ClusterConfigurationException(typeKey, typeName, "no such type: give its full name and assembly, e.g. \"MyRobot.DriveAgent, MyRobot\".");
         if (!(typeof(ActorBase).IsAssignableFrom(actorType) || typeof(Rpc.RpcAgent).IsAssignableFrom(actorType)) || actorType.IsAbstract)
         {
@@ -132,25 +132,4 @@ public static class AgentConfiguration
 
     private static bool IsKey(SettingValue value, string name) =>
         value.Path.Count > 0 && string.Equals(value.Path[0], name, StringComparison.OrdinalIgnoreCase);
-
-    private static Type? FindType(string typeName)
-    {
-        try
-        {
-            var type = Type.GetType(typeName, throwOnError: false);
-            if (type is not null)
-            {
-                return type;
-            }
-        }
-        catch (Exception e) when (e is ArgumentException or FileLoadException or BadImageFormatException)
-        {
-            return null;
-        }
-
-        // A name without its assembly is looked up among the loaded assemblies.
-        return AppDomain.CurrentDomain.GetAssemblies()
-            .Select(assembly => assembly.GetType(typeName, throwOnError: false))
-            .FirstOrDefault(type => type is not null);
-    }
 }

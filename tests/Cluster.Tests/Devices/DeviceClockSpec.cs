@@ -41,7 +41,7 @@ public sealed class DeviceClockSpec : IAsyncLifetime
     public async Task Periodic_work_that_throws_is_logged_and_keeps_its_schedule()
     {
         var probe = _cluster.CreateProbe(0);
-        await NamedActors.StartAsync(_cluster[0], Props.Create(() => new TickingDevice(probe.Ref, "0.5", 2)), "flaky");
+        await NamedActors.StartAsync(_cluster[0], Props.Create(() => new TickingDevice(probe.Ref, "0.5 s", 2)), "flaky");
 
         for (var i = 0; i < 4; i++)
         {
