@@ -108,6 +108,35 @@ public sealed class MessagesSpec(ThreeNodeClusterFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public void A_broadcaster_closes_once_and_then_refuses_to_publish_naming_the_channel_and_the_topic()
+    {
+        var broadcaster = new Broadcaster<Pose>(_cluster[0], topic: _channel);
+
+        Assert.True(broadcaster.IsOpen);
+        Assert.True(broadcaster.Close());
+        Assert.False(broadcaster.Close());
+        Assert.False(broadcaster.IsOpen);
+        var onDefault = Assert.Throws<ObjectDisposedException>(() => broadcaster.Publish(At(1)));
+        var onOther = Assert.Throws<ObjectDisposedException>(() => broadcaster.PublishObject(At(2), topic: "left"));
+        Assert.Contains($"channel 'Pose'", onDefault.Message, StringComparison.Ordinal);
+        Assert.Contains($"topic '{_channel}'", onDefault.Message, StringComparison.Ordinal);
+        Assert.Contains("topic 'left'", onOther.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_raw_broadcaster_refuses_to_publish_once_disposed()
+    {
+        var broadcaster = new RawBroadcaster(_cluster[0], _channel);
+
+        broadcaster.Dispose();
+
+        Assert.False(broadcaster.Close());
+        var error = Assert.Throws<ObjectDisposedException>(() => broadcaster.Publish("late", topic: "status"));
+        Assert.Contains($"channel '{_channel}'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("topic 'status'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Open_and_close_are_idempotent()
     {
         await using var listener = new QueuedListener<Pose>(_cluster[0], 4, OverflowPolicy.DropOldest);
