@@ -4,7 +4,7 @@ using Cluster.Agents.Core.Topics;
 namespace Cluster.Agents.Messages;
 
 /// <summary>
-/// Publishes messages of type <typeparamref name="T"/> on their channel, on a default topic (the type's
+/// Publishes messages of type <typeparamref name="T"/> on their channel, on a default topic (the channel's
 /// name unless given) or on a topic given per publish.
 /// </summary>
 /// <remarks>Close it (or dispose it) once done: a closed broadcaster refuses to publish.</remarks>
@@ -18,7 +18,7 @@ public class Broadcaster<T> : IDisposable
 
     /// <summary>Creates a broadcaster for <typeparamref name="T"/> on the channel named for the type.</summary>
     /// <param name="system">The node's actor system.</param>
-    /// <param name="topic">The default topic; the type's name when null.</param>
+    /// <param name="topic">The default topic; the channel's name when null.</param>
     /// <param name="sender">Who publishes, for receivers; the node's address when null.</param>
     public Broadcaster(ActorSystem system, string? topic = null, string? sender = null)
         : this(system, MessageChannel.Of<T>(), topic ?? MessageChannel.Of<T>(), sender)
