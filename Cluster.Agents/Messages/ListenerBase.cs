@@ -17,6 +17,7 @@ public abstract class ListenerBase<T> : IAsyncDisposable
     private readonly TopicBus _bus;
     private readonly ImmutableArray<string> _patterns;
     private readonly object _gate = new();
+    private readonly string _owner;
     private ImmutableArray<Action<Received<T>>> _callbacks = [];
     private IActorRef? _receiver;
     private long _received;
@@ -34,6 +35,7 @@ public abstract class ListenerBase<T> : IAsyncDisposable
         Topics = [.. topics];
         _patterns = Topics.IsEmpty ? [MessageChannel.AllTopics(channel)] : [.. Topics.Select(t => MessageChannel.BusTopic(channel, t))];
         Log = Logging.GetLogger(system, GetType());
+        _owner = $"The listener on channel '{channel}'";
     }
 
     /// <summary>Gets the channel listened on.</summary>
@@ -159,18 +161,14 @@ public abstract class ListenerBase<T> : IAsyncDisposable
 
     private void OnMessage(TopicMessage message)
     {
-        var topic = MessageChannel.TopicOf(Channel, message.Topic);
-        if (message.Payload is not T payload)
+        if (!TopicPayload.TryRead<T>(message, Log, _owner, out var payload))
         {
             Interlocked.Increment(ref _rejected);
-            Log.Warning(
-                "The listener for {0} on channel '{1}' refused a {2} on topic '{3}' from {4}: not a {0}.",
-                typeof(T).Name, Channel, message.Payload.GetType().FullName, topic, message.Sender);
             return;
         }
 
         Interlocked.Increment(ref _received);
-        OnReceived(new Received<T>(topic, payload, message.Sender, message.PublishedAt, UtcNow));
+        OnReceived(new Received<T>(MessageChannel.TopicOf(Channel, message.Topic), payload, message.Sender, message.PublishedAt, UtcNow));
     }
 
     private sealed class Receiver : ReceiveActor

@@ -29,11 +29,12 @@ internal sealed class TopicBusActor : ReceiveActor, IWithTimers
 
     // route -> this node's subscriptions on it
     private readonly Dictionary<string, List<TopicSubscription>> _subscriptions = new(StringComparer.Ordinal);
-    // routes subscribed at the mediator, and those whose SubscribeAck is still awaited
+    // routes the mediator has acknowledged subscribing
     private readonly HashSet<string> _mediatorRoutes = new(StringComparer.Ordinal);
     // route -> what the mediator delivers it to, from Subscribe until Unsubscribe
     private readonly Dictionary<string, RouteSink> _sinks = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, List<Action>> _awaitingAck = new(StringComparer.Ordinal);
+    // route -> who waits for its subscription, while the mediator's SubscribeAck is awaited
+    private readonly Dictionary<string, List<IActorRef>> _awaitingAck = new(StringComparer.Ordinal);
     // route -> nodes yet to confirm, and who waits for that
     private readonly Dictionary<string, PendingConfirmation> _confirming = new(StringComparer.Ordinal);
     // probes this node publishes for other nodes' new subscriptions: (requester, route) -> until when
@@ -111,30 +112,46 @@ internal sealed class TopicBusActor : ReceiveActor, IWithTimers
             Announce(subscription.Pattern.Text);
         }
 
-        var replyTo = Sender;
-        void Confirm() => StartConfirmation(route, replyTo);
         if (_mediatorRoutes.Contains(route))
         {
-            Confirm();
+            StartConfirmation(route, Sender);
         }
         else if (_awaitingAck.TryGetValue(route, out var waiting))
         {
-            waiting.Add(Confirm);
+            waiting.Add(Sender);
         }
         else
         {
-            _awaitingAck[route] = [Confirm];
+            _awaitingAck[route] = [Sender];
             _mediator.Tell(new Akka.Cluster.Tools.PublishSubscribe.Subscribe(route, sink));
         }
     }
 
     private void OnMediatorAck(string route)
     {
-        _mediatorRoutes.Add(route);
-        if (_awaitingAck.Remove(route, out var waiting))
+        if (!_awaitingAck.Remove(route, out var waiting))
         {
-            waiting.ForEach(confirm => confirm());
+            return;
         }
+
+        if (_subscriptions.ContainsKey(route))
+        {
+            _mediatorRoutes.Add(route);
+            waiting.ForEach(replyTo => StartConfirmation(route, replyTo));
+            return;
+        }
+
+        // Every subscription on the route ended while the mediator was still subscribing it, and Remove could not
+        // unsubscribe what the mediator did not hold yet: left there, it would route the cluster's publishes here
+        // for good. The subscriptions are gone, so their callers have nothing left to wait for.
+        UnsubscribeAtMediator(route);
+        waiting.ForEach(replyTo => replyTo.Tell(Subscribed.Instance));
+    }
+
+    private void UnsubscribeAtMediator(string route)
+    {
+        _mediator.Tell(new Akka.Cluster.Tools.PublishSubscribe.Unsubscribe(route, _sinks[route]));
+        _sinks.Remove(route);
     }
 
     // Every other host node publishes probes on the route until one arrives here: that proves its mediator
@@ -290,16 +307,17 @@ internal sealed class TopicBusActor : ReceiveActor, IWithTimers
             return;
         }
 
-        var sink = _sinks[route];
-        sink.Update([.. list]);
+        _sinks[route].Update([.. list]);
         _bus.CountLocalSubscription(subscription.Pattern, -1);
         if (list.Count == 0)
         {
             _subscriptions.Remove(route);
+
+            // A route whose SubscribeAck is still awaited keeps its sink: OnMediatorAck unsubscribes it, unless a
+            // new subscription on the route has come by then.
             if (_mediatorRoutes.Remove(route))
             {
-                _mediator.Tell(new Akka.Cluster.Tools.PublishSubscribe.Unsubscribe(route, sink));
-                _sinks.Remove(route);
+                UnsubscribeAtMediator(route);
             }
         }
 

@@ -108,6 +108,107 @@ public sealed class MessagesSpec(ThreeNodeClusterFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public void A_broadcaster_closes_once_and_then_refuses_to_publish_naming_the_channel_and_the_topic()
+    {
+        var broadcaster = new Broadcaster<Pose>(_cluster[0], topic: _channel);
+
+        Assert.True(broadcaster.IsOpen);
+        Assert.True(broadcaster.Close());
+        Assert.False(broadcaster.Close());
+        Assert.False(broadcaster.IsOpen);
+        var onDefault = Assert.Throws<ObjectDisposedException>(() => broadcaster.Publish(At(1)));
+        var onOther = Assert.Throws<ObjectDisposedException>(() => broadcaster.PublishObject(At(2), topic: "left"));
+        Assert.Contains($"channel 'Pose'", onDefault.Message, StringComparison.Ordinal);
+        Assert.Contains($"topic '{_channel}'", onDefault.Message, StringComparison.Ordinal);
+        Assert.Contains("topic 'left'", onOther.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_raw_broadcaster_refuses_to_publish_once_disposed()
+    {
+        var broadcaster = new RawBroadcaster(_cluster[0], _channel);
+
+        broadcaster.Dispose();
+
+        Assert.False(broadcaster.Close());
+        var error = Assert.Throws<ObjectDisposedException>(() => broadcaster.Publish("late", topic: "status"));
+        Assert.Contains($"channel '{_channel}'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("topic 'status'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_byte_array_crosses_nodes_on_its_own_channel()
+    {
+        await using var listener = new Listener<byte[]>(_cluster[1], _channel);
+        var heard = new BlockingCollection<Received<byte[]>>();
+        listener.Subscribe(heard.Add);
+        await listener.OpenAsync();
+        using var broadcaster = new Broadcaster<byte[]>(_cluster[0], topic: _channel);
+
+        broadcaster.Publish([1, 2, 3, 255]);
+
+        Assert.True(heard.TryTake(out var received, Wait));
+        Assert.Equal([1, 2, 3, 255], received.Payload);
+        Assert.Equal("Byte-array", listener.Channel);
+        Assert.Equal("Byte-array", broadcaster.Channel);
+    }
+
+    [Fact]
+    public async Task Lists_of_different_element_types_travel_on_different_channels()
+    {
+        await using var strings = new Listener<List<string>>(_cluster[1], _channel);
+        var heard = new BlockingCollection<Received<List<string>>>();
+        strings.Subscribe(heard.Add);
+        await strings.OpenAsync();
+        using var broadcaster = new Broadcaster<List<string>>(_cluster[0], topic: _channel);
+
+        broadcaster.Publish(["left", "right"]);
+
+        Assert.True(heard.TryTake(out var received, Wait));
+        Assert.Equal(["left", "right"], received.Payload);
+        Assert.Equal("List(String)", strings.Channel);
+        Assert.Equal("List(Int32)", new Listener<List<int>>(_cluster[1], _channel).Channel);
+    }
+
+    [Theory]
+    [InlineData(typeof(Pose), "Pose")]
+    [InlineData(typeof(byte[]), "Byte-array")]
+    [InlineData(typeof(List<Pose>), "List(Pose)")]
+    [InlineData(typeof(List<Pose>[]), "List(Pose)-array")]
+    [InlineData(typeof(Dictionary<string, List<int>>), "Dictionary(String,List(Int32))")]
+    [InlineData(typeof(int?), "Nullable(Int32)")]
+    [InlineData(typeof(double[,]), "Double-array2d")]
+    [InlineData(typeof(int[][]), "Int32-array-array")]
+    public void A_channel_spells_out_generic_arguments_and_arrays(Type type, string channel) =>
+        Assert.Equal(channel, MessageChannel.Of(type));
+
+    [Fact]
+    public void Types_that_nest_their_arguments_differently_get_different_channels()
+    {
+        Type[] types =
+        [
+            typeof(Tuple<Box<int>, string>), typeof(Tuple<Box<int, string>>), typeof(Tuple<Box, int, string>),
+            typeof(List<int>), typeof(List<string>), typeof(int[]), typeof(List<int[]>), typeof(List<int>[]),
+            typeof(int[,]), typeof(int[][]),
+        ];
+
+        var channels = types.Select(MessageChannel.Of).ToList();
+
+        Assert.Equal(types.Length, channels.Distinct(StringComparer.Ordinal).Count());
+        Assert.All(channels, channel => MessageChannel.BusTopic(channel, "t"));
+    }
+
+    private sealed class Box;
+
+    private sealed class Box<T>;
+
+    private sealed class Box<T1, T2>;
+
+    [Fact]
+    public void An_open_generic_type_has_no_channel() =>
+        Assert.Throws<ArgumentException>(() => MessageChannel.Of(typeof(List<>)));
+
+    [Fact]
     public async Task Open_and_close_are_idempotent()
     {
         await using var listener = new QueuedListener<Pose>(_cluster[0], 4, OverflowPolicy.DropOldest);
