@@ -66,7 +66,7 @@ public abstract class DeviceActor : ReceiveActor, IWithStash
     public IStash Stash { get; set; } = null!;
 
     /// <summary>Gets the node's clock, which periodic work and <see cref="Sleep(string, CancellationToken)"/> follow.</summary>
-    protected IClock Clock { get; }
+    protected Clock Clock { get; }
 
     /// <summary>Gets the device's logger.</summary>
     protected ILoggingAdapter Log { get; }
