@@ -56,7 +56,7 @@ public abstract class Clock : TimeProvider
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
         ArgumentNullException.ThrowIfNull(callback);
-        var timer = new ProviderTimer(this, () => callback(state));
+        var timer = new ClockTimer(this, () => callback(state));
         timer.Change(dueTime, period);
         return timer;
     }
@@ -164,7 +164,7 @@ public abstract class Clock : TimeProvider
         ArgumentNullException.ThrowIfNull(tick);
         ArgumentNullException.ThrowIfNull(onError);
         CheckDelay(period.TotalSeconds, nameof(period));
-        return PeriodicCall.Start(this, Time, 1, period.TotalSeconds, () =>
+        var timer = new ClockTimer(this, () =>
         {
             try
             {
@@ -175,6 +175,8 @@ public abstract class Clock : TimeProvider
                 onError(e);
             }
         });
+        timer.Restart(Time, 1, period.TotalSeconds);
+        return timer;
     }
 
     /// <summary>Schedules <paramref name="action"/> to run once, at clock time <paramref name="due"/>.</summary>
@@ -221,15 +223,6 @@ public abstract class Clock : TimeProvider
 
     /// <summary>Formats a message with the invariant culture, so numbers read the same on every machine.</summary>
     internal static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
-
-    private static void CheckTimerSpan(TimeSpan value, string paramName)
-    {
-        if (value < TimeSpan.Zero && value != Timeout.InfiniteTimeSpan)
-        {
-            throw new ArgumentOutOfRangeException(
-                paramName, Invariant($"{paramName} must be zero, positive or Timeout.InfiniteTimeSpan, was {value.TotalSeconds} s."));
-        }
-    }
 
     private static async Task SleepUntilCancelled(TaskCompletionSource wake, IClockTimer timer, CancellationToken ct)
     {
@@ -285,48 +278,5 @@ public abstract class Clock : TimeProvider
         var now = Time;
         CheckDelay(seconds, paramName);
         return ScheduleCore(now + seconds, seconds, action);
-    }
-
-    private sealed class ProviderTimer(Clock clock, Action call) : ITimer
-    {
-        private readonly Lock _gate = new();
-        private PeriodicCall? _calls;
-        private bool _disposed;
-
-        public bool Change(TimeSpan dueTime, TimeSpan period)
-        {
-            CheckTimerSpan(dueTime, nameof(dueTime));
-            CheckTimerSpan(period, nameof(period));
-            lock (_gate)
-            {
-                if (_disposed)
-                {
-                    return false;
-                }
-
-                // Each change starts a fresh schedule, so a call of the old one already under way cannot re-arm it.
-                _calls?.Cancel();
-                _calls = dueTime == Timeout.InfiniteTimeSpan
-                    ? null
-                    : PeriodicCall.Start(clock, clock.Time + dueTime.TotalSeconds, 0, period == Timeout.InfiniteTimeSpan ? 0 : period.TotalSeconds, call);
-                return true;
-            }
-        }
-
-        public void Dispose()
-        {
-            lock (_gate)
-            {
-                _disposed = true;
-                _calls?.Cancel();
-                _calls = null;
-            }
-        }
-
-        public ValueTask DisposeAsync()
-        {
-            Dispose();
-            return ValueTask.CompletedTask;
-        }
     }
 }

@@ -18,8 +18,9 @@ namespace Cluster.Agents.Core.Clocks;
 /// tasks there too, but their continuations run asynchronously on the thread pool, so code awaiting a sleep
 /// resumes after the clock may have moved on; code that must act at exact simulated times uses
 /// <see cref="Clock.CallAt(double, Action)"/>, <see cref="Clock.CallIn(double, Action)"/> or
-/// <see cref="Clock.Every"/>. The same holds for the timers of <see cref="TimeProvider.CreateTimer"/>: a
-/// <c>Task.Delay(dt, clock)</c> completes inside the <see cref="SetTime(double)"/> that reaches its due time.
+/// <see cref="Clock.Every"/>. Timers made by <see cref="Clock.CreateTimer"/> run there too, in the same order:
+/// <c>Task.Delay(dt, clock)</c> completes, and <c>new CancellationTokenSource(dt, clock)</c> cancels, inside the
+/// <see cref="SetTime(double)"/> that reaches the due time, and code awaiting a <c>Task.Delay</c> may resume there.
 /// </para>
 /// <para>
 /// All members are thread-safe. A timer scheduled from another thread while <see cref="SetTime(double)"/>

@@ -34,7 +34,7 @@ public sealed class RealTimeClock : Clock
     /// <param name="system">The actor system whose scheduler runs the timers.</param>
     /// <param name="timeProvider">The source of <see cref="Clock.UtcNow"/>; <see cref="TimeProvider.System"/> by default.</param>
     public RealTimeClock(ActorSystem system, TimeProvider? timeProvider = null)
-        : this(NotNull(system).Scheduler, Logging.GetLogger(system, typeof(RealTimeClock)), timeProvider)
+        : this((system ?? throw new ArgumentNullException(nameof(system))).Scheduler, Logging.GetLogger(system, typeof(RealTimeClock)), timeProvider)
     {
     }
 
@@ -69,12 +69,6 @@ public sealed class RealTimeClock : Clock
         var timer = new Timer(this, due, action);
         timer.Arm(delay);
         return timer;
-    }
-
-    private static ActorSystem NotNull(ActorSystem system)
-    {
-        ArgumentNullException.ThrowIfNull(system);
-        return system;
     }
 
     private sealed class Timer(RealTimeClock clock, double due, Action action) : IRunnable, IThreadPoolWorkItem, IClockTimer

@@ -1,0 +1,179 @@
+namespace Cluster.Agents.Core.Clocks;
+
+/// <summary>
+/// Calls an action at <c>origin + n·period</c> for n = first, first + 1, ... on a clock, or once at <c>origin</c>
+/// when the period is 0: the timers of <see cref="Clock.Every"/> and <see cref="Clock.CreateTimer"/>.
+/// </summary>
+/// <remarks>
+/// The next call is scheduled once the current one has returned, so calls never overlap; one that would already
+/// be due then (a real clock behind by a period or more) is skipped. Cancelling and disposing are the same.
+/// </remarks>
+internal sealed class ClockTimer(Clock clock, Action work) : IClockTimer, ITimer
+{
+    private readonly Lock _gate = new();
+    private Action _fire = () => { };
+    private double _origin;
+    private double _period;
+    private long _count;
+    private long _generation;
+    private IClockTimer? _next;
+    private bool _running;
+    private bool _disposed;
+
+    /// <summary>Starts a new schedule in place of the current one.</summary>
+    /// <param name="origin">The first due time, or null to stop without disposing.</param>
+    /// <param name="first">The n of the first call; a first due time that is not in the future is called at once, on the thread pool.</param>
+    /// <param name="period">The time between calls, in seconds; 0 for a single call.</param>
+    /// <returns>False if the timer was disposed.</returns>
+    public bool Restart(double? origin, long first, double period)
+    {
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return false;
+            }
+
+            Stop();
+            if (origin is not { } start)
+            {
+                return true;
+            }
+
+            (_origin, _count, _period, _running) = (start, first, period, true);
+
+            // Each schedule fires through its own delegate, so a call of an old one already under way cannot re-arm.
+            var generation = ++_generation;
+            _fire = () => Fire(generation);
+            if (start + (first * period) > clock.Time)
+            {
+                ArmNext();
+            }
+            else
+            {
+                FireSoon();
+            }
+
+            return true;
+        }
+    }
+
+    public bool Change(TimeSpan dueTime, TimeSpan period)
+    {
+        CheckSpan(dueTime, nameof(dueTime));
+        CheckSpan(period, nameof(period));
+        return Restart(
+            dueTime == Timeout.InfiniteTimeSpan ? null : clock.Time + dueTime.TotalSeconds,
+            0,
+            period == Timeout.InfiniteTimeSpan ? 0 : period.TotalSeconds);
+    }
+
+    public bool Cancel()
+    {
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return false;
+            }
+
+            _disposed = true;
+            var running = _running;
+            Stop();
+            return running;
+        }
+    }
+
+    public void Dispose() => Cancel();
+
+    public ValueTask DisposeAsync()
+    {
+        Cancel();
+        return ValueTask.CompletedTask;
+    }
+
+    private static void CheckSpan(TimeSpan value, string paramName)
+    {
+        if (value < TimeSpan.Zero && value != Timeout.InfiniteTimeSpan)
+        {
+            throw new ArgumentOutOfRangeException(
+                paramName, Clock.Invariant($"{paramName} must be zero, positive or Timeout.InfiniteTimeSpan, was {value.TotalSeconds} s."));
+        }
+    }
+
+    private void Stop()
+    {
+        _running = false;
+        _next?.Cancel();
+        _next = null;
+    }
+
+    private void Fire(long generation)
+    {
+        lock (_gate)
+        {
+            if (!_running || generation != _generation)
+            {
+                return;
+            }
+
+            _next = null;
+        }
+
+        try
+        {
+            work();
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                if (_running && generation == _generation)
+                {
+                    if (_period == 0)
+                    {
+                        _running = false;
+                    }
+                    else
+                    {
+                        _count++;
+                        ArmNext();
+                    }
+                }
+            }
+        }
+    }
+
+    private void FireSoon() => ThreadPool.UnsafeQueueUserWorkItem(static fire => fire(), _fire, preferLocal: false);
+
+    private void ArmNext()
+    {
+        var now = clock.Time;
+        while (true)
+        {
+            var due = _origin + (_count * _period);
+            if (due > now)
+            {
+                try
+                {
+                    _next = clock.CallAt(due, _fire);
+                    return;
+                }
+                catch (ArgumentOutOfRangeException) when (clock.Time >= due)
+                {
+                    // A real clock passed the due time between reading the time and scheduling.
+                    now = clock.Time;
+                    continue;
+                }
+            }
+
+            if (_period == 0)
+            {
+                FireSoon();
+                return;
+            }
+
+            _count = Math.Max(_count, (long)Math.Floor((now - _origin) / _period)) + 1;
+        }
+    }
+}
