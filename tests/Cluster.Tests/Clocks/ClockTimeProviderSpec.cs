@@ -73,6 +73,21 @@ public sealed class ClockTimeProviderSpec : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public async Task A_periodic_timer_on_an_external_clock_reports_one_tick_for_a_jump_over_several_periods()
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), _clock);
+
+        _clock.SetTime(5.0);
+
+        Assert.True(await timer.WaitForNextTickAsync().AsTask().WaitAsync(Patience));
+        var next = timer.WaitForNextTickAsync().AsTask();
+        Assert.False(next.IsCompleted);
+        Assert.Equal(6.0, _clock.NextDue);
+        _clock.SetTime(6.0);
+        Assert.True(await next.WaitAsync(Patience));
+    }
+
+    [Fact]
     public void A_cancellation_token_source_on_an_external_clock_cancels_when_time_reaches_its_delay()
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(2), _clock);
