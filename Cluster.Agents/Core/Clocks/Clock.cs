@@ -24,6 +24,9 @@ namespace Cluster.Agents.Core.Clocks;
 /// </remarks>
 public abstract class Clock : TimeProvider
 {
+    // One TimeSpan tick: the shortest delay a scheduler is handed.
+    private const double MinimumDelay = 1e-7;
+
     /// <summary>Gets the clock's time: monotonic seconds since the clock's epoch.</summary>
     public abstract double Time { get; }
 
@@ -44,7 +47,7 @@ public abstract class Clock : TimeProvider
     /// <summary>Creates a timer on this clock, as <see cref="TimeProvider"/> defines it.</summary>
     /// <param name="callback">What the timer calls.</param>
     /// <param name="state">The argument of <paramref name="callback"/>.</param>
-    /// <param name="dueTime">The delay before the first call; zero calls at once (on the thread pool), <see cref="Timeout.InfiniteTimeSpan"/> never.</param>
+    /// <param name="dueTime">The delay before the first call; zero calls at once, on the calling thread, <see cref="Timeout.InfiniteTimeSpan"/> never.</param>
     /// <param name="period">The time between calls; zero or <see cref="Timeout.InfiniteTimeSpan"/> calls only once.</param>
     /// <returns>The timer; disposing it stops it with the guarantee of <see cref="IClockTimer.Cancel"/>.</returns>
     /// <remarks>
@@ -185,6 +188,15 @@ public abstract class Clock : TimeProvider
     /// <param name="action">The action; not null.</param>
     /// <returns>A handle that cancels the call, with the guarantee of <see cref="IClockTimer.Cancel"/>.</returns>
     protected abstract IClockTimer ScheduleCore(double due, double delay, Action action);
+
+    /// <summary>Schedules <paramref name="action"/> at clock time <paramref name="due"/>, even one the clock has just passed.</summary>
+    /// <param name="due">The clock time to run at.</param>
+    /// <param name="now">The clock's <see cref="Time"/>, as the caller read it.</param>
+    /// <param name="action">The action.</param>
+    /// <returns>A handle that cancels the call.</returns>
+    internal IClockTimer Schedule(double due, double now, Action action) =>
+        // A due time already passed on a real clock runs at the scheduler's next tick, never before it is due.
+        ScheduleCore(due, Math.Max(due - now, MinimumDelay), action);
 
     /// <summary>Converts a UTC time to this clock's time scale.</summary>
     /// <param name="utc">The UTC time.</param>

@@ -22,11 +22,12 @@ internal sealed class ClockTimer(Clock clock, Action work) : IClockTimer, ITimer
 
     /// <summary>Starts a new schedule in place of the current one.</summary>
     /// <param name="origin">The first due time, or null to stop without disposing.</param>
-    /// <param name="first">The n of the first call; a first due time that is not in the future is called at once, on the thread pool.</param>
+    /// <param name="first">The n of the first call; a first due time that is not in the future is called at once, on this thread.</param>
     /// <param name="period">The time between calls, in seconds; 0 for a single call.</param>
     /// <returns>False if the timer was disposed.</returns>
     public bool Restart(double? origin, long first, double period)
     {
+        Action fire;
         lock (_gate)
         {
             if (_disposed)
@@ -44,18 +45,17 @@ internal sealed class ClockTimer(Clock clock, Action work) : IClockTimer, ITimer
 
             // Each schedule fires through its own delegate, so a call of an old one already under way cannot re-arm.
             var generation = ++_generation;
-            _fire = () => Fire(generation);
+            fire = _fire = () => Fire(generation);
             if (start + (first * period) > clock.Time)
             {
                 ArmNext();
+                return true;
             }
-            else
-            {
-                FireSoon();
-            }
-
-            return true;
         }
+
+        // Due now (a zero due time): called at once, on this thread, as it would be by a clock that is never late.
+        fire();
+        return true;
     }
 
     public bool Change(TimeSpan dueTime, TimeSpan period)
@@ -144,36 +144,17 @@ internal sealed class ClockTimer(Clock clock, Action work) : IClockTimer, ITimer
         }
     }
 
-    private void FireSoon() => ThreadPool.UnsafeQueueUserWorkItem(static fire => fire(), _fire, preferLocal: false);
-
     private void ArmNext()
     {
         var now = clock.Time;
-        while (true)
+        var due = _origin + (_count * _period);
+        while (due <= now && _period > 0)
         {
-            var due = _origin + (_count * _period);
-            if (due > now)
-            {
-                try
-                {
-                    _next = clock.CallAt(due, _fire);
-                    return;
-                }
-                catch (ArgumentOutOfRangeException) when (clock.Time >= due)
-                {
-                    // A real clock passed the due time between reading the time and scheduling.
-                    now = clock.Time;
-                    continue;
-                }
-            }
-
-            if (_period == 0)
-            {
-                FireSoon();
-                return;
-            }
-
+            // Behind by a period or more: skip the missed calls rather than run them in a burst.
             _count = Math.Max(_count, (long)Math.Floor((now - _origin) / _period)) + 1;
+            due = _origin + (_count * _period);
         }
+
+        _next = clock.Schedule(due, now, _fire);
     }
 }

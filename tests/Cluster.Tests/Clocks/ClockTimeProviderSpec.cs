@@ -164,14 +164,16 @@ public sealed class ClockTimeProviderSpec : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
-    public async Task A_timer_with_a_zero_due_time_calls_back_at_once_without_the_clock_moving()
+    public void A_timer_with_a_zero_due_time_calls_back_at_once_without_the_clock_moving_then_every_period()
     {
-        var called = new TaskCompletionSource<double>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var calls = new List<double>();
 
-        using var timer = _clock.CreateTimer(_ => called.TrySetResult(_clock.Time), null, TimeSpan.Zero, Never);
+        using var timer = _clock.CreateTimer(_ => calls.Add(_clock.Time), null, TimeSpan.Zero, TimeSpan.FromSeconds(1));
 
-        Assert.Equal(0.0, await called.Task.WaitAsync(Patience));
-        Assert.Equal(0, _clock.PendingCount);
+        Assert.Equal([0.0], calls);
+        Assert.Equal(1.0, _clock.NextDue);
+        _clock.SetTime(2.0);
+        Assert.Equal([0.0, 1.0, 2.0], calls);
     }
 
     [Fact]
