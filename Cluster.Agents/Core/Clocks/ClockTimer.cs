@@ -22,7 +22,7 @@ internal sealed class ClockTimer(Clock clock, Action work) : IClockTimer, ITimer
 
     /// <summary>Starts a new schedule in place of the current one.</summary>
     /// <param name="origin">The first due time, or null to stop without disposing.</param>
-    /// <param name="first">The n of the first call; a first due time that is not in the future is called at once, on this thread.</param>
+    /// <param name="first">The n of the first call; when 0 and <paramref name="origin"/> is not in the future, the first call is made at once, on this thread.</param>
     /// <param name="period">The time between calls, in seconds; 0 for a single call.</param>
     /// <returns>False if the timer was disposed.</returns>
     public bool Restart(double? origin, long first, double period)
@@ -46,7 +46,7 @@ internal sealed class ClockTimer(Clock clock, Action work) : IClockTimer, ITimer
             // Each schedule fires through its own delegate, so a call of an old one already under way cannot re-arm.
             var generation = ++_generation;
             fire = _fire = () => Fire(generation);
-            if (start + (first * period) > clock.Time)
+            if (first > 0 || start > clock.Time)
             {
                 ArmNext();
                 return true;
