@@ -63,7 +63,7 @@ public abstract class DeviceActor : EndpointActor
     public ConcurrentDictionary<string, object?> Storage { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Gets the node's clock, which periodic work and <see cref="Sleep(string, CancellationToken)"/> follow.</summary>
-    protected IClock Clock { get; }
+    protected Clock Clock { get; }
 
     private TopicBus Bus { get; }
 

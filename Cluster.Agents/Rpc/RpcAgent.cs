@@ -41,7 +41,7 @@ public abstract class RpcAgent : IAgentReference
     protected AgentContainer Container => _container ?? throw NotSpawned();
 
     /// <summary>Gets the node's clock (<see cref="NodeClock"/>): sleep and schedule on it, so the agent also runs on simulated time.</summary>
-    protected IClock Clock => NodeClock.Get(Container.System).Clock;
+    protected Clock Clock => NodeClock.Get(Container.System).Clock;
 
     /// <summary>Gets a logger whose lines name the agent (<c>agents/&lt;id&gt;</c>) and its type.</summary>
     protected ILoggingAdapter Log => _log ??= new BusLogging(Container.System.EventStream, $"agents/{Address.Id}", GetType(), Container.System.Settings.LogFormatter);

@@ -8,7 +8,7 @@ public static class ClockActorExtensions
     /// <summary>Gets the clock of the node the actor runs on; see <see cref="NodeClock"/>.</summary>
     /// <param name="context">The actor's context, <c>Context</c> inside an actor.</param>
     /// <returns>The node's clock.</returns>
-    public static IClock GetClock(this IActorContext context)
+    public static Clock GetClock(this IActorContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
         return NodeClock.Get(context.System).Clock;
@@ -22,7 +22,7 @@ public static class ClockActorExtensions
     /// <param name="sender">The message's sender, e.g. <c>Self</c>; none by default.</param>
     /// <returns>A handle that cancels the send.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="dt"/> is not positive.</exception>
-    public static IClockTimer ScheduleTellOnce(this IClock clock, TimeSpan dt, IActorRef receiver, object message, IActorRef? sender = null)
+    public static IClockTimer ScheduleTellOnce(this Clock clock, TimeSpan dt, IActorRef receiver, object message, IActorRef? sender = null)
     {
         ArgumentNullException.ThrowIfNull(clock);
         ArgumentNullException.ThrowIfNull(receiver);

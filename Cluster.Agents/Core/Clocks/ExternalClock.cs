@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Cluster.Agents.Core.Clocks;
 
 /// <summary>
@@ -8,7 +6,7 @@ namespace Cluster.Agents.Core.Clocks;
 /// </summary>
 /// <remarks>
 /// <para>
-/// <see cref="IClock.UtcNow"/> is <c>utcStart + Time</c>. <see cref="SetTime(double)"/> takes the timers due at
+/// <see cref="Clock.UtcNow"/> is <c>utcStart + Time</c>. <see cref="SetTime(double)"/> takes the timers due at
 /// or before the new time in order of due time, then of scheduling, and while it resolves one, <see cref="Time"/>
 /// equals that timer's due time. So an action that schedules another timer relative to "now" is exact, and if
 /// the new timer is also due by the new time it runs in the same call, in its turn: a periodic task that re-arms
@@ -19,8 +17,10 @@ namespace Cluster.Agents.Core.Clocks;
 /// Actions run synchronously on the thread that called <see cref="SetTime(double)"/>. Sleeps complete their
 /// tasks there too, but their continuations run asynchronously on the thread pool, so code awaiting a sleep
 /// resumes after the clock may have moved on; code that must act at exact simulated times uses
-/// <see cref="IClock.CallAt(double, Action)"/>, <see cref="IClock.CallIn(double, Action)"/> or
-/// <see cref="ClockSchedule.Every"/>.
+/// <see cref="Clock.CallAt(double, Action)"/>, <see cref="Clock.CallIn(double, Action)"/> or
+/// <see cref="Clock.Every"/>. Timers made by <see cref="Clock.CreateTimer"/> run there too, in the same order:
+/// <c>Task.Delay(dt, clock)</c> completes, and <c>new CancellationTokenSource(dt, clock)</c> cancels, inside the
+/// <see cref="SetTime(double)"/> that reaches the due time, and code awaiting a <c>Task.Delay</c> may resume there.
 /// </para>
 /// <para>
 /// All members are thread-safe. A timer scheduled from another thread while <see cref="SetTime(double)"/>
@@ -28,12 +28,8 @@ namespace Cluster.Agents.Core.Clocks;
 /// queued, it runs first at the next advance.
 /// </para>
 /// </remarks>
-public sealed class ExternalClock : ClockBase
+public sealed class ExternalClock : Clock
 {
-    private const int Pending = 0;
-    private const int Started = 1;
-    private const int Cancelled = 2;
-
     // Cancelled entries stay queued until they reach the head; past this many the queue is rebuilt without them.
     private const int CompactionThreshold = 64;
 
@@ -46,7 +42,7 @@ public sealed class ExternalClock : ClockBase
     private bool _advancing;
 
     /// <summary>Creates the clock.</summary>
-    /// <param name="utcStart">The UTC time at clock time 0: <see cref="UtcNow"/> is <c>utcStart + Time</c>.</param>
+    /// <param name="utcStart">The UTC time at clock time 0: <see cref="Clock.UtcNow"/> is <c>utcStart + Time</c>.</param>
     /// <param name="initTime">The clock's initial <see cref="Time"/>, in seconds.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="initTime"/> is not a finite number.</exception>
     public ExternalClock(DateTimeOffset utcStart, double initTime = 0)
@@ -64,7 +60,7 @@ public sealed class ExternalClock : ClockBase
     public override double Time => Volatile.Read(ref _now);
 
     /// <inheritdoc/>
-    public override DateTimeOffset UtcNow => UtcStart + TimeSpan.FromSeconds(Time);
+    public override DateTimeOffset GetUtcNow() => UtcStart + TimeSpan.FromSeconds(Time);
 
     /// <summary>Gets the UTC time at clock time 0.</summary>
     internal DateTimeOffset UtcStart => Volatile.Read(ref _utcStart).Utc;
@@ -117,41 +113,16 @@ public sealed class ExternalClock : ClockBase
             throw new ArgumentOutOfRangeException(nameof(t), Invariant($"t must be a finite clock time, was {t}."));
         }
 
-        lock (_lock)
-        {
-            if (t <= _now)
-            {
-                throw new ArgumentOutOfRangeException(
-                    nameof(t), Invariant($"The time must strictly increase: t was {t} s, the clock's time is {_now} s."));
-            }
-
-            StartAdvancing();
-        }
-
-        Advance(t);
+        Advance(t, () => Invariant($"The time must strictly increase: t was {t} s, the clock's time is {_now} s."));
     }
 
     /// <summary>Advances the clock to the UTC time <paramref name="t"/>; see <see cref="SetTime(double)"/>.</summary>
-    /// <param name="t">The new UTC time; later than <see cref="UtcNow"/>.</param>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="t"/> is not later than <see cref="UtcNow"/>.</exception>
+    /// <param name="t">The new UTC time; later than <see cref="Clock.UtcNow"/>.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="t"/> is not later than <see cref="Clock.UtcNow"/>.</exception>
     /// <exception cref="InvalidOperationException">Another <see cref="SetTime(double)"/> is running.</exception>
     /// <exception cref="AggregateException">One or more actions threw; every other due action still ran.</exception>
-    public void SetTime(DateTimeOffset t)
-    {
-        var target = (t - UtcStart).TotalSeconds;
-        lock (_lock)
-        {
-            if (target <= _now)
-            {
-                throw new ArgumentOutOfRangeException(
-                    nameof(t), Invariant($"The time must strictly increase: t was {t:O}, the clock's UTC time is {UtcNow:O}."));
-            }
-
-            StartAdvancing();
-        }
-
-        Advance(target);
-    }
+    public void SetTime(DateTimeOffset t) =>
+        Advance((t - UtcStart).TotalSeconds, () => Invariant($"The time must strictly increase: t was {t:O}, the clock's UTC time is {UtcNow:O}."));
 
     /// <inheritdoc/>
     protected override IClockTimer ScheduleCore(double due, double delay, Action action)
@@ -169,27 +140,30 @@ public sealed class ExternalClock : ClockBase
     protected override double ToClockTime(DateTimeOffset utc, double now) => (utc - UtcStart).TotalSeconds;
 
     /// <summary>
-    /// Moves the UTC time at clock time 0, so that <see cref="UtcNow"/> matches another node's clock; the clock
+    /// Moves the UTC time at clock time 0, so that <see cref="Clock.UtcNow"/> matches another node's clock; the clock
     /// time and every pending timer stay as they are (timers set for a UTC time were converted when scheduled).
     /// </summary>
     /// <param name="utcStart">The new UTC time at clock time 0.</param>
     internal void SetUtcStart(DateTimeOffset utcStart) => Volatile.Write(ref _utcStart, new UtcOrigin(utcStart));
 
-    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
-
-    private void StartAdvancing()
+    private void Advance(double t, Func<string> notLater)
     {
-        if (_advancing)
+        lock (_lock)
         {
-            throw new InvalidOperationException(
-                "The clock is already advancing: SetTime was called from a timer action, or from another thread while a SetTime runs.");
+            if (t <= _now)
+            {
+                throw new ArgumentOutOfRangeException(nameof(t), notLater());
+            }
+
+            if (_advancing)
+            {
+                throw new InvalidOperationException(
+                    "The clock is already advancing: SetTime was called from a timer action, or from another thread while a SetTime runs.");
+            }
+
+            _advancing = true;
         }
 
-        _advancing = true;
-    }
-
-    private void Advance(double t)
-    {
         List<Exception>? errors = null;
         try
         {
@@ -237,19 +211,19 @@ public sealed class ExternalClock : ClockBase
         while (_queue.TryPeek(out var entry, out var priority) && priority.Due <= t)
         {
             _queue.Dequeue();
-            if (entry.State == Cancelled)
+            if (entry.Action is not { } taken)
             {
                 _cancelledInQueue--;
                 continue;
             }
 
-            entry.State = Started;
+            entry.Action = null;
             if (priority.Due > _now)
             {
                 Volatile.Write(ref _now, priority.Due);
             }
 
-            action = entry.TakeAction();
+            action = taken;
             return true;
         }
 
@@ -259,7 +233,7 @@ public sealed class ExternalClock : ClockBase
 
     private void DropCancelledHead()
     {
-        while (_queue.TryPeek(out var entry, out _) && entry.State == Cancelled)
+        while (_queue.TryPeek(out var entry, out _) && entry.Action is null)
         {
             _queue.Dequeue();
             _cancelledInQueue--;
@@ -270,13 +244,12 @@ public sealed class ExternalClock : ClockBase
     {
         lock (_lock)
         {
-            if (entry.State != Pending)
+            if (entry.Action is null)
             {
                 return false;
             }
 
-            entry.State = Cancelled;
-            entry.TakeAction();
+            entry.Action = null;
             _cancelledInQueue++;
             if (_cancelledInQueue > CompactionThreshold && _cancelledInQueue * 2 > _queue.Count)
             {
@@ -292,7 +265,7 @@ public sealed class ExternalClock : ClockBase
         var live = new List<(Entry, (double, long))>(_queue.Count - _cancelledInQueue);
         foreach (var item in _queue.UnorderedItems)
         {
-            if (item.Element.State == Pending)
+            if (item.Element.Action is not null)
             {
                 live.Add(item);
             }
@@ -306,20 +279,12 @@ public sealed class ExternalClock : ClockBase
     // A DateTimeOffset cannot be read atomically; a reference to an immutable holder can.
     private sealed record UtcOrigin(DateTimeOffset Utc);
 
+    // An entry still in the queue without an action was cancelled; one taken out of it has started.
     private sealed class Entry(ExternalClock clock, Action action) : IClockTimer
     {
-        private Action? _action = action;
-
         // Guarded by the clock's lock.
-        public int State { get; set; }
+        public Action? Action { get; set; } = action;
 
         public bool Cancel() => clock.Cancel(this);
-
-        public Action TakeAction()
-        {
-            var taken = _action!;
-            _action = null;
-            return taken;
-        }
     }
 }

@@ -1,8 +1,8 @@
 namespace Cluster.Agents.Core.Clocks;
 
 /// <summary>
-/// A handle to an action scheduled on an <see cref="IClock"/> with <see cref="IClock.CallIn(TimeSpan, Action)"/>,
-/// <see cref="IClock.CallAt(double, Action)"/> or <see cref="ClockSchedule.Every"/>.
+/// A handle to an action scheduled on a <see cref="Clock"/> with <see cref="Clock.CallIn(TimeSpan, Action)"/>,
+/// <see cref="Clock.CallAt(double, Action)"/> or <see cref="Clock.Every"/>.
 /// </summary>
 public interface IClockTimer
 {

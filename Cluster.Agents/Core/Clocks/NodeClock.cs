@@ -55,7 +55,7 @@ public sealed class NodeClock : IExtension
     public NodeClockMode Mode { get; }
 
     /// <summary>Gets the node's clock.</summary>
-    public IClock Clock { get; }
+    public Clock Clock { get; }
 
     /// <summary>Gets the node's simulated clock, to advance it with <see cref="ExternalClock.SetTime(double)"/>.</summary>
     /// <exception cref="InvalidOperationException">The node's clock is real time, not external or follow.</exception>

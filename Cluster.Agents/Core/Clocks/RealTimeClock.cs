@@ -6,12 +6,13 @@ using Akka.Event;
 namespace Cluster.Agents.Core.Clocks;
 
 /// <summary>
-/// A clock on wall time: <see cref="IClock.Time"/> from the monotonic <see cref="Stopwatch"/> timestamp,
-/// <see cref="IClock.UtcNow"/> from a <see cref="TimeProvider"/>, and timers on the ActorSystem's scheduler.
+/// A clock on wall time: <see cref="Clock.Time"/> and <see cref="GetTimestamp"/> from the monotonic
+/// <see cref="Stopwatch"/>, <see cref="Clock.UtcNow"/> from a <see cref="TimeProvider"/>, and timers on the
+/// ActorSystem's scheduler.
 /// </summary>
 /// <remarks>
 /// <para>
-/// The clock's epoch is its creation: <see cref="IClock.Time"/> starts at 0 and never goes back, whatever
+/// The clock's epoch is its creation: <see cref="Clock.Time"/> starts at 0 and never goes back, whatever
 /// happens to the system's wall clock.
 /// </para>
 /// <para>
@@ -22,7 +23,7 @@ namespace Cluster.Agents.Core.Clocks;
 /// ActorSystem has terminated, pending timers and sleeps no longer complete.
 /// </para>
 /// </remarks>
-public sealed class RealTimeClock : ClockBase
+public sealed class RealTimeClock : Clock
 {
     private readonly IScheduler _scheduler;
     private readonly ILoggingAdapter _log;
@@ -31,16 +32,16 @@ public sealed class RealTimeClock : ClockBase
 
     /// <summary>Creates a clock on an ActorSystem's scheduler, logging failed actions to the system's log.</summary>
     /// <param name="system">The actor system whose scheduler runs the timers.</param>
-    /// <param name="timeProvider">The source of <see cref="UtcNow"/>; <see cref="TimeProvider.System"/> by default.</param>
+    /// <param name="timeProvider">The source of <see cref="Clock.UtcNow"/>; <see cref="TimeProvider.System"/> by default.</param>
     public RealTimeClock(ActorSystem system, TimeProvider? timeProvider = null)
-        : this(NotNull(system).Scheduler, Logging.GetLogger(system, typeof(RealTimeClock)), timeProvider)
+        : this((system ?? throw new ArgumentNullException(nameof(system))).Scheduler, Logging.GetLogger(system, typeof(RealTimeClock)), timeProvider)
     {
     }
 
     /// <summary>Creates a clock on a scheduler.</summary>
     /// <param name="scheduler">The scheduler that runs the timers, usually <see cref="ActorSystem.Scheduler"/>.</param>
     /// <param name="log">Where actions that throw are reported.</param>
-    /// <param name="timeProvider">The source of <see cref="UtcNow"/>; <see cref="TimeProvider.System"/> by default.</param>
+    /// <param name="timeProvider">The source of <see cref="Clock.UtcNow"/>; <see cref="TimeProvider.System"/> by default.</param>
     public RealTimeClock(IScheduler scheduler, ILoggingAdapter log, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(scheduler);
@@ -54,7 +55,13 @@ public sealed class RealTimeClock : ClockBase
     public override double Time => (Stopwatch.GetTimestamp() - _epoch) / (double)Stopwatch.Frequency;
 
     /// <inheritdoc/>
-    public override DateTimeOffset UtcNow => _timeProvider.GetUtcNow();
+    public override long TimestampFrequency => Stopwatch.Frequency;
+
+    /// <inheritdoc/>
+    public override DateTimeOffset GetUtcNow() => _timeProvider.GetUtcNow();
+
+    /// <inheritdoc/>
+    public override long GetTimestamp() => Stopwatch.GetTimestamp();
 
     /// <inheritdoc/>
     protected override IClockTimer ScheduleCore(double due, double delay, Action action)
@@ -62,12 +69,6 @@ public sealed class RealTimeClock : ClockBase
         var timer = new Timer(this, due, action);
         timer.Arm(delay);
         return timer;
-    }
-
-    private static ActorSystem NotNull(ActorSystem system)
-    {
-        ArgumentNullException.ThrowIfNull(system);
-        return system;
     }
 
     private sealed class Timer(RealTimeClock clock, double due, Action action) : IRunnable, IThreadPoolWorkItem, IClockTimer

@@ -16,7 +16,7 @@ public sealed class ClockArgumentSpec : Akka.TestKit.Xunit2.TestKit
 
     public static TheoryData<string> Clocks => ["real", "external"];
 
-    private IClock Create(string kind)
+    private Clock Create(string kind)
     {
         if (kind == "real")
         {

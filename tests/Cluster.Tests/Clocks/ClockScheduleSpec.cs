@@ -162,29 +162,14 @@ public sealed class ClockScheduleSpec
     }
 
     /// <summary>A clock running <see cref="Skew"/> seconds ahead of an external clock.</summary>
-    private sealed class SkewedClock(ExternalClock inner) : IClock
+    private sealed class SkewedClock(ExternalClock inner) : Clock
     {
         public double Skew { get; set; }
 
-        public double Time => inner.Time + Skew;
+        public override double Time => inner.Time + Skew;
 
-        public DateTimeOffset UtcNow => inner.UtcNow.AddSeconds(Skew);
+        public override DateTimeOffset GetUtcNow() => inner.UtcNow.AddSeconds(Skew);
 
-        public IClockTimer CallAt(double t, Action action) =>
-            t > Time ? inner.CallAt(t - Skew, action) : throw new ArgumentOutOfRangeException(nameof(t));
-
-        public IClockTimer CallAt(DateTimeOffset t, Action action) => throw new NotSupportedException();
-
-        public IClockTimer CallIn(TimeSpan dt, Action action) => throw new NotSupportedException();
-
-        public IClockTimer CallIn(double seconds, Action action) => throw new NotSupportedException();
-
-        public Task Sleep(TimeSpan dt, CancellationToken ct = default) => throw new NotSupportedException();
-
-        public Task Sleep(double seconds, CancellationToken ct = default) => throw new NotSupportedException();
-
-        public Task SleepUntil(double t, CancellationToken ct = default) => throw new NotSupportedException();
-
-        public Task SleepUntil(DateTimeOffset t, CancellationToken ct = default) => throw new NotSupportedException();
+        protected override IClockTimer ScheduleCore(double due, double delay, Action action) => inner.CallAt(due - Skew, action);
     }
 }

@@ -80,7 +80,7 @@ public sealed class NodeClockSpec
         using var system = Start("external");
         var actor = system.ActorOf(Props.Create(() => new ClockReporter()));
 
-        var clock = await actor.Ask<IClock>(ClockReporter.Report, Patience);
+        var clock = await actor.Ask<Clock>(ClockReporter.Report, Patience);
 
         Assert.Same(NodeClock.Get(system).Clock, clock);
     }
