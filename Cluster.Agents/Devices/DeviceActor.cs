@@ -40,7 +40,7 @@ public abstract class DeviceActor : EndpointActor
     /// <summary>The registry kind of devices.</summary>
     public const string RegistryKind = "device";
 
-    private readonly Dictionary<string, List<Func<string, object, Task?>>> _topicHandlers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<Func<TopicMessage, Task?>>> _topicHandlers = new(StringComparer.Ordinal);
     private readonly List<(TimeSpan Period, Func<Task?> Work)> _periodic = [];
     private readonly List<Func<CancellationToken, Task>> _tasks = [];
     private readonly List<IClockTimer> _timers = [];
@@ -73,35 +73,39 @@ public abstract class DeviceActor : EndpointActor
     /// <param name="pattern">An exact topic or a glob such as <c>*/heartbeat</c>.</param>
     /// <param name="handler">The handler.</param>
     protected void On(string pattern, Action<string, object> handler) =>
-        AddTopicHandler(pattern, (topic, data) =>
+        AddTopicHandler(pattern, message =>
         {
-            handler(topic, data);
+            handler(message.Topic, message.Payload);
             return null;
         });
 
     /// <summary>Calls the async <paramref name="handler"/> for every message on a topic matching <paramref name="pattern"/>.</summary>
     /// <param name="pattern">An exact topic or a glob.</param>
     /// <param name="handler">The handler; the device waits for it before the next message.</param>
-    protected void On(string pattern, Func<string, object, Task> handler) => AddTopicHandler(pattern, handler);
+    protected void On(string pattern, Func<string, object, Task> handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        AddTopicHandler(pattern, message => handler(message.Topic, message.Payload));
+    }
 
     /// <summary>Calls <paramref name="handler"/> for every <typeparamref name="T"/> on a topic matching <paramref name="pattern"/>; other payloads are logged and skipped.</summary>
     /// <typeparam name="T">The payload type.</typeparam>
     /// <param name="pattern">An exact topic or a glob.</param>
     /// <param name="handler">The handler.</param>
-    protected void On<T>(string pattern, Action<string, T> handler) =>
-        AddTopicHandler(pattern, (topic, data) =>
+    protected void On<T>(string pattern, Action<string, T> handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        var owner = $"Device '{Name}' (its handler for '{pattern}')";
+        AddTopicHandler(pattern, message =>
         {
-            if (data is T typed)
+            if (TopicPayload.TryRead<T>(message, Log, owner, out var typed))
             {
-                handler(topic, typed);
-            }
-            else
-            {
-                Log.Warning("Device '{0}' skipped a {1} on '{2}': its handler for '{3}' takes {4}.", Name, data.GetType().Name, topic, pattern, typeof(T).Name);
+                handler(message.Topic, typed);
             }
 
             return null;
         });
+    }
 
     /// <summary>Answers requests to <paramref name="endpoint"/> with what <paramref name="handler"/> returns for the arguments.</summary>
     /// <param name="endpoint">The endpoint's name.</param>
@@ -290,11 +294,11 @@ public abstract class DeviceActor : EndpointActor
     {
         if (_topicHandlers.TryGetValue(message.Subscription, out var handlers))
         {
-            Run([.. handlers.Select(handler => (Func<Task?>)(() => handler(message.Topic, message.Payload)))], $"the handler of '{message.Subscription}'");
+            Run([.. handlers.Select(handler => (Func<Task?>)(() => handler(message)))], $"the handler of '{message.Subscription}'");
         }
     }
 
-    private void AddTopicHandler(string pattern, Func<string, object, Task?> handler)
+    private void AddTopicHandler(string pattern, Func<TopicMessage, Task?> handler)
     {
         TopicPattern.Parse(pattern);
         ArgumentNullException.ThrowIfNull(handler);

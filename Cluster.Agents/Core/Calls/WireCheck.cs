@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using Akka.Actor;
-using Cluster.Agents.Core.Configuration;
 using Cluster.Contracts.Calls;
 
 namespace Cluster.Agents.Core.Calls;
