@@ -54,9 +54,6 @@ public abstract class DeviceActor : EndpointActor
         Clock = NodeClock.Get(Context.System).Clock;
         Bus = TopicBus.Get(Context.System);
         _settings = DeviceSettings.Get(Context.System);
-        Receive<TopicMessage>(OnTopicMessage);
-        Receive<PeriodicTick>(tick => Run([_periodic[tick.Index].Work], $"periodic work #{tick.Index + 1}"));
-        Receive<HeartbeatTick>(_ => Publish("heartbeat", new DeviceHeartbeat(Name, CallClient.Get(Context.System).Node.ToString(), ++_heartbeats)));
     }
 
     /// <summary>Gets state shared by the device's handlers, periodic work and tasks; thread-safe.</summary>
@@ -256,6 +253,26 @@ public abstract class DeviceActor : EndpointActor
     /// <param name="data">The data.</param>
     /// <exception cref="UnknownNameException">No device has that name (at once).</exception>
     protected void Send(string device, string endpoint, object? data) => Calls.Send(device, new EndpointCall(endpoint, [Name, data]));
+
+    /// <inheritdoc />
+    protected override void OnMessage(object message)
+    {
+        switch (message)
+        {
+            case TopicMessage topicMessage:
+                OnTopicMessage(topicMessage);
+                break;
+            case PeriodicTick tick:
+                Run([_periodic[tick.Index].Work], $"periodic work #{tick.Index + 1}");
+                break;
+            case HeartbeatTick:
+                Publish("heartbeat", new DeviceHeartbeat(Name, CallClient.Get(Context.System).Node.ToString(), ++_heartbeats));
+                break;
+            default:
+                base.OnMessage(message);
+                break;
+        }
+    }
 
     /// <inheritdoc />
     protected override Task? OnStartingAsync() =>

@@ -24,12 +24,14 @@ namespace Cluster.Agents.Core.Endpoints;
 /// concurrently. Background work (<see cref="StartBackground"/>) runs beside them on the thread pool and is cancelled
 /// when the actor stops.</para>
 /// </remarks>
-public abstract class EndpointActor : ReceiveActor, IWithStash
+// An untyped actor, and everything but the name made on first use: a container may spawn a hundred thousand agents.
+public abstract class EndpointActor : UntypedActor, IWithStash
 {
-    private readonly List<IActorRef> _startWaiters = [];
-    private readonly CancellationTokenSource _stopping = new();
     private readonly string _kind;
     private readonly bool _register;
+    private List<IActorRef>? _startWaiters;
+    private CancellationTokenSource? _stopping;
+    private ILoggingAdapter? _log;
     private EndpointTable? _endpoints;
     private Func<object, Type, object?>? _converter;
     private Registration? _registration;
@@ -43,14 +45,6 @@ public abstract class EndpointActor : ReceiveActor, IWithStash
         _kind = kind;
         _register = register;
         Name = Context.Self.Path.Name;
-        Log = Context.GetLogger();
-        Receive<CallRequest>(OnCall);
-        Receive<RegistrationRevoked>(revoked =>
-        {
-            Log.Error("'{0}' lost its name to {1} and stops.", Name, revoked.Holder);
-            Context.Stop(Self);
-        });
-        Receive<NamedActors.AwaitStarted>(_ => Sender.Tell(NamedActors.Started.Instance));
     }
 
     /// <summary>Gets the actor's name, unique in the cluster when it registers.</summary>
@@ -62,11 +56,11 @@ public abstract class EndpointActor : ReceiveActor, IWithStash
     /// <summary>Gets a value indicating whether the actor has started: its name is registered and its start step done.</summary>
     protected bool IsStarted { get; private set; }
 
-    /// <summary>Gets the actor's logger.</summary>
-    protected ILoggingAdapter Log { get; }
+    /// <summary>Gets the actor's logger; use it on the actor, not from background work (capture it first).</summary>
+    protected ILoggingAdapter Log => _log ??= Context.GetLogger();
 
     /// <summary>Gets a token cancelled when the actor stops.</summary>
-    protected CancellationToken Stopping => _stopping.Token;
+    protected CancellationToken Stopping => (_stopping ??= new CancellationTokenSource()).Token;
 
     /// <summary>Gets the name errors give as their origin; the actor's name unless a face names it otherwise.</summary>
     protected virtual string OriginName => Name;
@@ -97,6 +91,37 @@ public abstract class EndpointActor : ReceiveActor, IWithStash
     /// <returns>What is sent.</returns>
     protected virtual object? ToWire(object? value) => value;
 
+    /// <summary>Handles a message that is not a call or the lifecycle's own: a face's messages (a device's topic messages and ticks).</summary>
+    /// <param name="message">The message.</param>
+    protected virtual void OnMessage(object message) => Unhandled(message);
+
+    /// <inheritdoc />
+    protected sealed override void OnReceive(object message)
+    {
+        if (_starting)
+        {
+            OnStarting(message);
+            return;
+        }
+
+        switch (message)
+        {
+            case CallRequest request:
+                OnCall(request);
+                break;
+            case RegistrationRevoked revoked:
+                Log.Error("'{0}' lost its name to {1} and stops.", Name, revoked.Holder);
+                Context.Stop(Self);
+                break;
+            case NamedActors.AwaitStarted:
+                Sender.Tell(NamedActors.Started.Instance);
+                break;
+            default:
+                OnMessage(message);
+                break;
+        }
+    }
+
     /// <inheritdoc />
     protected override void PreStart()
     {
@@ -113,9 +138,9 @@ public abstract class EndpointActor : ReceiveActor, IWithStash
     /// <inheritdoc />
     protected override void PostStop()
     {
-        _stopping.Cancel();
+        _stopping?.Cancel();
         _registration?.DisposeAsync();
-        _stopping.Dispose();
+        _stopping?.Dispose();
     }
 
     /// <summary>
@@ -162,7 +187,7 @@ public abstract class EndpointActor : ReceiveActor, IWithStash
     protected void StartBackground(Func<CancellationToken, Task> work, string what)
     {
         ArgumentNullException.ThrowIfNull(work);
-        var token = _stopping.Token;
+        var token = Stopping;
         var log = Log;
         var name = OriginName;
         _ = Task.Run(() => work(token), token).ContinueWith(
@@ -172,32 +197,33 @@ public abstract class EndpointActor : ReceiveActor, IWithStash
             TaskScheduler.Default);
     }
 
-    private void EnterStarting()
-    {
-        if (_starting)
-        {
-            return;
-        }
+    private void EnterStarting() => _starting = true;
 
-        _starting = true;
-        BecomeStacked(() =>
+    // While starting, only the lifecycle's messages are handled; every other message waits in the stash.
+    private void OnStarting(object message)
+    {
+        switch (message)
         {
-            Receive<Registered>(registered =>
-            {
+            case Registered registered:
                 _registration = registered.Registration;
                 BeginStart();
-            });
-            Receive<StartStepDone>(_ => Started());
-            Receive<Status.Failure>(failure =>
-            {
+                break;
+            case StartStepDone:
+                Started();
+                break;
+            case Status.Failure failure:
                 var cause = failure.Cause is AggregateException aggregate ? aggregate.GetBaseException() : failure.Cause;
                 Log.Error(cause, "'{0}' could not start: {1}", Name, cause.Message);
-                _startWaiters.ForEach(waiter => waiter.Tell(new Status.Failure(cause)));
+                _startWaiters?.ForEach(waiter => waiter.Tell(new Status.Failure(cause)));
                 Context.Stop(Self);
-            });
-            Receive<NamedActors.AwaitStarted>(_ => _startWaiters.Add(Sender));
-            ReceiveAny(_ => Stash.Stash());
-        });
+                break;
+            case NamedActors.AwaitStarted:
+                (_startWaiters ??= []).Add(Sender);
+                break;
+            default:
+                Stash.Stash();
+                break;
+        }
     }
 
     private void BeginStart()
@@ -215,17 +241,16 @@ public abstract class EndpointActor : ReceiveActor, IWithStash
 
     private void Started()
     {
-        if (_starting)
-        {
-            _starting = false;
-            UnbecomeStacked();
-        }
-
+        var waited = _starting;
+        _starting = false;
         IsStarted = true;
         OnStarted();
-        _startWaiters.ForEach(waiter => waiter.Tell(NamedActors.Started.Instance));
-        _startWaiters.Clear();
-        Stash.UnstashAll();
+        _startWaiters?.ForEach(waiter => waiter.Tell(NamedActors.Started.Instance));
+        _startWaiters = null;
+        if (waited)
+        {
+            Stash.UnstashAll();
+        }
     }
 
     private void OnCall(CallRequest request)
