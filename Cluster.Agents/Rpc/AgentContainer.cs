@@ -138,10 +138,11 @@ public sealed class AgentContainer : IExtension
         }
 
         var agent = Create(agentType, name, args);
-        var host = await StartAsync(agent).ConfigureAwait(false);
+        var started = new TaskCompletionSource<Task>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await StartAsync(agent, started).ConfigureAwait(false);
 
         // The agent registers its name as it starts, like every named actor; a name taken meanwhile fails the spawn.
-        await NamedActors.AwaitStartedAsync(System, host).ConfigureAwait(false);
+        await (await started.Task.ConfigureAwait(false)).ConfigureAwait(false);
         return agent.Address;
     }
 
@@ -326,10 +327,10 @@ public sealed class AgentContainer : IExtension
         return agent;
     }
 
-    private Task<IActorRef> StartAsync(RpcAgent agent)
+    private Task<IActorRef> StartAsync(RpcAgent agent, TaskCompletionSource<Task>? started = null)
     {
         var done = new TaskCompletionSource<IActorRef>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _actor.Tell(new AgentContainerActor.Spawn(agent, done));
+        _actor.Tell(new AgentContainerActor.Spawn(agent, done, started));
         return done.Task;
     }
 

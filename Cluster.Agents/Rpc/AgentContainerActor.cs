@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Cluster.Agents.Core.Endpoints;
 
 namespace Cluster.Agents.Rpc;
 
@@ -54,6 +55,8 @@ internal sealed class AgentContainerActor : UntypedActor
             _container.Remember(spawn.Agent, ActorRefs.Nobody);
             var host = Context.ActorOf(_hostProps, spawn.Agent.Address.Id);
             _container.Remember(spawn.Agent, host);
+            // Asked at once, so a name that cannot be registered is the spawn's exception, not a stop seen later.
+            spawn.Started?.TrySetResult(NamedActors.AwaitStartedAsync(Context.System, host));
             spawn.Done.TrySetResult(host);
         }
         catch (Exception e)
@@ -63,7 +66,10 @@ internal sealed class AgentContainerActor : UntypedActor
     }
 
     /// <summary>Creates the host actor of an agent that is already constructed.</summary>
-    public sealed record Spawn(RpcAgent Agent, TaskCompletionSource<IActorRef> Done);
+    /// <param name="Agent">The agent, constructed.</param>
+    /// <param name="Done">Completes with the host actor once it is created.</param>
+    /// <param name="Started">For a named agent: completes with the task that completes once the host has registered and started.</param>
+    public sealed record Spawn(RpcAgent Agent, TaskCompletionSource<IActorRef> Done, TaskCompletionSource<Task>? Started = null);
 
     /// <summary>Stops an agent.</summary>
     public sealed record StopAgent(string Id, TaskCompletionSource Done);

@@ -169,6 +169,11 @@ public sealed class CallClient : IExtension
             target.Tell(request, _replies);
             reply = await answer.WaitAsync(giveUp.Token).ConfigureAwait(false);
         }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && answer.IsCompletedSuccessfully)
+        {
+            // The answer came just before the target stopped: it counts, whichever the wait saw first.
+            reply = answer.Result;
+        }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             var describe = CallTarget.Of(target, name, Node);

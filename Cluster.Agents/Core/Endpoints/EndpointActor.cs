@@ -15,7 +15,7 @@ namespace Cluster.Agents.Core.Endpoints;
 /// <remarks>
 /// <para>Lifecycle: when it registers (the default), a name already held elsewhere stops it with a
 /// <see cref="DuplicateNameException"/>, which <see cref="NamedActors.StartAsync"/> throws to whoever started it. Messages
-/// that arrive while it starts wait in its stash. A later loss of the name (the registry's conflict resolution after a
+/// that arrive while it starts wait in its mailbox, in order; if it cannot start, calls among them fail with the reason. A later loss of the name (the registry's conflict resolution after a
 /// partition) stops it with an error in the log.</para>
 /// <para>Errors, the same for every face: an unknown endpoint fails the call with an <see cref="UnknownEndpointException"/>
 /// listing the endpoints; arguments that do not fit, with an <see cref="ArgumentException"/> naming the parameter; a
@@ -25,17 +25,16 @@ namespace Cluster.Agents.Core.Endpoints;
 /// when the actor stops.</para>
 /// </remarks>
 // An untyped actor, and everything but the name made on first use: a container may spawn a hundred thousand agents.
-public abstract class EndpointActor : UntypedActor, IWithStash
+public abstract class EndpointActor : UntypedActor
 {
     private readonly string _kind;
     private readonly bool _register;
-    private List<IActorRef>? _startWaiters;
     private CancellationTokenSource? _stopping;
     private ILoggingAdapter? _log;
     private EndpointTable? _endpoints;
     private Func<object, Type, object?>? _converter;
     private Registration? _registration;
-    private bool _starting;
+    private Exception? _startFailure;
 
     /// <summary>Creates the actor; its name is its actor name.</summary>
     /// <param name="kind">What it is, as the registry lists it, e.g. <c>device</c> or <c>agent</c>.</param>
@@ -49,9 +48,6 @@ public abstract class EndpointActor : UntypedActor, IWithStash
 
     /// <summary>Gets the actor's name, unique in the cluster when it registers.</summary>
     public string Name { get; }
-
-    /// <inheritdoc />
-    public IStash Stash { get; set; } = null!;
 
     /// <summary>Gets a value indicating whether the actor has started: its name is registered and its start step done.</summary>
     protected bool IsStarted { get; private set; }
@@ -98,9 +94,9 @@ public abstract class EndpointActor : UntypedActor, IWithStash
     /// <inheritdoc />
     protected sealed override void OnReceive(object message)
     {
-        if (_starting)
+        if (_startFailure is not null)
         {
-            OnStarting(message);
+            OnStartFailed(message);
             return;
         }
 
@@ -125,14 +121,39 @@ public abstract class EndpointActor : UntypedActor, IWithStash
     /// <inheritdoc />
     protected override void PreStart()
     {
-        if (_register && NameRegistry.IsEnabled(Context.System))
+        var register = _register && NameRegistry.IsEnabled(Context.System);
+        var step = register ? null : OnStartingAsync();
+        if (!register && (step is null || step.IsCompletedSuccessfully))
         {
-            EnterStarting();
-            NameRegistry.Get(Context.System).RegisterAsync(Name, _kind, Self).PipeTo(Self, success: r => new Registered(r));
+            Started();
             return;
         }
 
-        BeginStart();
+        // Holding the mailbox keeps every message in order until the actor runs, with no stash to allocate per actor.
+        var registry = register ? NameRegistry.Get(Context.System) : null;
+        RunTask(async () =>
+        {
+            try
+            {
+                if (registry is not null)
+                {
+                    _registration = await registry.RegisterAsync(Name, _kind, Self).ConfigureAwait(true);
+                    step = OnStartingAsync();
+                }
+
+                if (step is not null)
+                {
+                    await step.ConfigureAwait(true);
+                }
+            }
+            catch (Exception e)
+            {
+                FailStart(e is AggregateException aggregate ? aggregate.GetBaseException() : e);
+                return;
+            }
+
+            Started();
+        });
     }
 
     /// <inheritdoc />
@@ -197,60 +218,35 @@ public abstract class EndpointActor : UntypedActor, IWithStash
             TaskScheduler.Default);
     }
 
-    private void EnterStarting() => _starting = true;
+    // The messages that waited meanwhile are answered with the failure: a start waiter learns why, a caller fails at once.
+    private void FailStart(Exception cause)
+    {
+        _startFailure = cause;
+        Log.Error(cause, "'{0}' could not start: {1}", Name, cause.Message);
+        Self.Tell(StopAfterFailedStart.Instance);
+    }
 
-    // While starting, only the lifecycle's messages are handled; every other message waits in the stash.
-    private void OnStarting(object message)
+    private void OnStartFailed(object message)
     {
         switch (message)
         {
-            case Registered registered:
-                _registration = registered.Registration;
-                BeginStart();
+            case NamedActors.AwaitStarted:
+                Sender.Tell(new Status.Failure(_startFailure!));
                 break;
-            case StartStepDone:
-                Started();
+            case CallRequest request:
+                CallResponder.Accept(Context, request, OriginName).Fail(
+                    new InvalidOperationException($"'{Name}' could not start: {_startFailure!.Message}", _startFailure));
                 break;
-            case Status.Failure failure:
-                var cause = failure.Cause is AggregateException aggregate ? aggregate.GetBaseException() : failure.Cause;
-                Log.Error(cause, "'{0}' could not start: {1}", Name, cause.Message);
-                _startWaiters?.ForEach(waiter => waiter.Tell(new Status.Failure(cause)));
+            case StopAfterFailedStart:
                 Context.Stop(Self);
                 break;
-            case NamedActors.AwaitStarted:
-                (_startWaiters ??= []).Add(Sender);
-                break;
-            default:
-                Stash.Stash();
-                break;
         }
-    }
-
-    private void BeginStart()
-    {
-        var step = OnStartingAsync();
-        if (step is null || step.IsCompletedSuccessfully)
-        {
-            Started();
-            return;
-        }
-
-        EnterStarting();
-        step.PipeTo(Self, success: () => StartStepDone.Instance);
     }
 
     private void Started()
     {
-        var waited = _starting;
-        _starting = false;
         IsStarted = true;
         OnStarted();
-        _startWaiters?.ForEach(waiter => waiter.Tell(NamedActors.Started.Instance));
-        _startWaiters = null;
-        if (waited)
-        {
-            Stash.UnstashAll();
-        }
     }
 
     private void OnCall(CallRequest request)
@@ -365,10 +361,8 @@ public abstract class EndpointActor : UntypedActor, IWithStash
     private void LogFailure(Exception e, string what) =>
         Log.Error(e, "'{0}': {1} threw {2}: {3}", OriginName, what, e.GetType().Name, e.Message);
 
-    private sealed record Registered(Registration Registration);
-
-    private sealed record StartStepDone
+    private sealed record StopAfterFailedStart
     {
-        public static readonly StartStepDone Instance = new();
+        public static readonly StopAfterFailedStart Instance = new();
     }
 }

@@ -34,7 +34,10 @@ public static class NamedActors
         return actor;
     }
 
-    /// <summary>Waits until <paramref name="actor"/>, an <see cref="EndpointActor"/>, has started.</summary>
+    /// <summary>
+    /// Waits until <paramref name="actor"/>, an <see cref="EndpointActor"/>, has started. Call it right after creating the actor, from the
+    /// code that created it: the question is in the actor's mailbox before this returns, so a start that fails is this task's exception.
+    /// </summary>
     /// <param name="system">The node's actor system.</param>
     /// <param name="actor">The actor.</param>
     /// <param name="timeout">How long to wait; 10 s when null.</param>
@@ -49,6 +52,7 @@ public static class NamedActors
         var wait = timeout ?? DefaultTimeout;
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var waiter = system.ActorOf(Props.Create(() => new StartWaiter(actor, started)));
+        actor.Tell(AwaitStarted.Instance, waiter);
         try
         {
             await started.Task.WaitAsync(wait).ConfigureAwait(false);
@@ -85,7 +89,6 @@ public static class NamedActors
             Receive<Status.Failure>(f => started.TrySetException(f.Cause));
             Receive<Terminated>(_ => started.TrySetException(new InvalidOperationException($"'{actor.Path.Name}' stopped while starting; its log says why.")));
             Context.Watch(actor);
-            actor.Tell(AwaitStarted.Instance);
         }
     }
 }

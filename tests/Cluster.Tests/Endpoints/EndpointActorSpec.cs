@@ -92,13 +92,49 @@ public sealed class EndpointActorSpec : Akka.TestKit.Xunit2.TestKit
         Assert.Equal(2, await Calls.RequestAsync<int>(gauge, new EndpointCall("add", [1, 1]), Deadline));
     }
 
+    [Fact]
+    public async Task Calls_that_arrive_while_the_actor_starts_wait_and_are_answered_in_order_once_it_runs()
+    {
+        var startStep = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var gauge = Sys.ActorOf(Props.Create(() => new Gauge(startStep.Task)));
+        var first = Calls.RequestAsync<string>(gauge, new EndpointCall("later", ["a"]), Deadline);
+        var second = Calls.RequestAsync<string>(gauge, new EndpointCall("later", ["b"]), Deadline);
+        var started = NamedActors.AwaitStartedAsync(Sys, gauge);
+
+        Assert.False(started.IsCompleted || first.IsCompleted || second.IsCompleted);
+        startStep.SetResult();
+
+        await started;
+        Assert.Equal(["a:1", "b:2"], await Task.WhenAll(first, second));
+    }
+
+    [Fact]
+    public async Task A_start_that_fails_is_the_start_waiters_error_and_fails_the_calls_that_waited()
+    {
+        var startStep = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var gauge = Sys.ActorOf(Props.Create(() => new Gauge(startStep.Task)), "broken-gauge");
+        var call = Calls.RequestAsync<string>(gauge, new EndpointCall("later", ["a"]), Deadline);
+        var started = NamedActors.AwaitStartedAsync(Sys, gauge);
+
+        startStep.SetException(new InvalidOperationException("no hardware on /dev/ttyUSB0"));
+
+        var startError = await Assert.ThrowsAsync<InvalidOperationException>(() => started);
+        var callError = await Assert.ThrowsAsync<RemoteException>(() => call);
+        Assert.Equal("no hardware on /dev/ttyUSB0", startError.Message);
+        Assert.Equal("'broken-gauge' could not start: no hardware on /dev/ttyUSB0", callError.RemoteMessage);
+        Watch(gauge);
+        await ExpectTerminatedAsync(gauge, Deadline);
+    }
+
     private sealed class Gauge : EndpointActor
     {
+        private readonly Task? _startStep;
         private int _calls;
 
-        public Gauge()
+        public Gauge(Task? startStep = null)
             : base("gauge", register: false)
         {
+            _startStep = startStep;
             Endpoints.Add(new Endpoint("add", [new("a", typeof(int)), new("b", typeof(int), IsOptional: true, DefaultValue: 10)], (_, args) => (int)args[0]! + (int)args[1]!));
             Endpoints.Add(new Endpoint("later", [new("text", typeof(string))], (_, args) => LaterAsync((string)args[0]!)));
             Endpoints.Add(new Endpoint("count", [new("to", typeof(int))], (_, args) => CountAsync((int)args[0]!)));
@@ -106,6 +142,8 @@ public sealed class EndpointActorSpec : Akka.TestKit.Xunit2.TestKit
             Endpoints.Add(new Endpoint("type-of", [new("value", typeof(object))], (_, args) => args[0]?.GetType().Name));
             Endpoints.Add(new Endpoint("boom", [], (_, _) => throw new InvalidOperationException("the gauge is stuck")));
         }
+
+        protected override Task? OnStartingAsync() => _startStep;
 
         private static async IAsyncEnumerable<int> CountAsync(int to, [EnumeratorCancellation] CancellationToken cancellationToken = default)
         {
