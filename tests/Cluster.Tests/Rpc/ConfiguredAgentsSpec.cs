@@ -43,18 +43,8 @@ public sealed class ConfiguredAgentsSpec
         // Found by name from the other node once the registration has replicated.
         IChef? chef = null;
         var caller = AgentContainer.Get(cluster[0]);
-        for (var attempt = 0; chef is null; attempt++)
-        {
-            try
-            {
-                chef = await caller.ConnectAsync<IChef>("configured-chef");
-            }
-            catch (Agents.Core.Registry.UnknownNameException) when (attempt < 50)
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(100));
-            }
-        }
+        await cluster.CreateProbe(0).AwaitAssertAsync(async () => chef = await caller.ConnectAsync<IChef>("configured-chef"), TimeSpan.FromSeconds(5));
 
-        Assert.Equal(4, chef.Add(2, 2));
+        Assert.Equal(4, chef!.Add(2, 2));
     }
 }
