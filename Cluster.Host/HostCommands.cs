@@ -3,6 +3,7 @@ using System.Globalization;
 using Akka.Configuration;
 using Cluster.Agents.Core.Configuration;
 using Cluster.Agents.Hosting;
+using Cluster.Agents.Hosting.AgentAssemblies;
 using Cluster.Host.Demo;
 using Microsoft.Extensions.Configuration;
 
@@ -22,6 +23,11 @@ internal static class HostCommands
         {
             Description = "Also run the demo agents (the embedded default runs them unless --config is given).",
         };
+        var agentsPath = new Option<string[]>(AgentAssemblyFolders.Option)
+        {
+            Description = $"A folder with agent assemblies (the output of the agents' project) to load, each with its own dependencies; repeatable. Also {AgentAssemblyFolders.ConfigKey} in the configuration.",
+            DefaultValueFactory = _ => [],
+        };
         var verbose = new Option<bool>("--verbose")
         {
             Description = "Show Akka's own information messages, not just its warnings.",
@@ -33,9 +39,10 @@ internal static class HostCommands
         node.AddTo(root);
         root.Add(config);
         root.Add(demo);
+        root.Add(agentsPath);
         root.Add(verbose);
         root.SetAction((parse, cancellationToken) => RunNodeAsync(
-            node, parse.GetValue(config), parse.GetValue(demo), parse.GetValue(verbose), output, errors, parse, cancellationToken));
+            node, parse.GetValue(config), parse.GetValue(demo), parse.GetValue(agentsPath) ?? [], parse.GetValue(verbose), output, errors, parse, cancellationToken));
 
         var verbs = new VerbRunner(output, errors);
         root.Add(CreateNodesCommand(verbs));
@@ -50,6 +57,7 @@ internal static class HostCommands
         NodeCommandLine nodeLine,
         string? configPath,
         bool demo,
+        string[] agentsPaths,
         bool verbose,
         TextWriter output,
         TextWriter errors,
@@ -75,7 +83,8 @@ internal static class HostCommands
                 programConfig = ClusterHocon.LoadFile(configPath).WithFallback(programConfig);
             }
 
-            agents = AgentConfiguration.Read(programConfig, SettingsOverrides());
+            var folders = AgentAssemblyFolders.Load(AgentFolders(agentsPaths, programConfig));
+            agents = AgentConfiguration.Read(programConfig, SettingsOverrides(), folders);
         }
         catch (ClusterConfigurationException e)
         {
@@ -90,6 +99,27 @@ internal static class HostCommands
             $"{mode}, group '{node.Group}', agents: {(agents.IsEmpty ? "none" : string.Join(", ", agents.Select(a => a.Name)))}.").ConfigureAwait(false);
         using var host = NodeRunner.Build(node, programConfig, agents, verbose);
         return await NodeRunner.RunAsync(host, "Host", output, cancellationToken).ConfigureAwait(false);
+    }
+
+    // The option's folders first, then the configuration's, which may be one path or a list.
+    private static IEnumerable<(string Folder, string Key)> AgentFolders(string[] fromOptions, Config config)
+    {
+        foreach (var folder in fromOptions)
+        {
+            yield return (folder, AgentAssemblyFolders.Option);
+        }
+
+        if (!config.HasPath(AgentAssemblyFolders.ConfigKey))
+        {
+            yield break;
+        }
+
+        var value = config.GetValue(AgentAssemblyFolders.ConfigKey);
+        var folders = value.IsArray() ? value.GetArray().Select(item => item.GetString()) : [value.GetString()];
+        foreach (var folder in folders)
+        {
+            yield return (folder, AgentAssemblyFolders.ConfigKey);
+        }
     }
 
     // Agents' settings may also come from appsettings.json in the working directory and from environment variables

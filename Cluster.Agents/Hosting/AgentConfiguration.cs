@@ -3,6 +3,7 @@ using System.Reflection;
 using Akka.Actor;
 using Akka.Configuration;
 using Cluster.Agents.Core.Configuration;
+using Cluster.Agents.Hosting.AgentAssemblies;
 using Microsoft.Extensions.Configuration;
 
 namespace Cluster.Agents.Hosting;
@@ -54,16 +55,20 @@ public static class AgentConfiguration
     /// The program's other configuration (appsettings.json, environment variables), or null for the HOCON alone;
     /// only its <c>cluster-host:agents</c> section is read.
     /// </param>
+    /// <param name="assemblies">
+    /// The agent folders loaded before (<see cref="AgentAssemblyFolders.Load"/>), named in the message about a type
+    /// that is not found; null when none were given.
+    /// </param>
     /// <returns>The agents: the HOCON's in the order they are listed, then those only <paramref name="configuration"/> lists.</returns>
     /// <exception cref="ClusterConfigurationException">An entry is wrong; the message names its key and value.</exception>
-    public static ImmutableArray<AgentSpec> Read(Config config, IConfiguration? configuration = null)
+    public static ImmutableArray<AgentSpec> Read(Config config, IConfiguration? configuration = null, AgentAssemblyFolders? assemblies = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         var entries = AgentEntries.Read(config, configuration);
-        return [.. entries.Names.Select(name => ReadAgent(name, entries.ValuesOf(name), config))];
+        return [.. entries.Names.Select(name => ReadAgent(name, entries.ValuesOf(name), config, assemblies ?? AgentAssemblyFolders.None))];
     }
 
-    private static AgentSpec ReadAgent(string name, IReadOnlyCollection<SettingValue> values, Config config)
+    private static AgentSpec ReadAgent(string name, IReadOnlyCollection<SettingValue> values, Config config, AgentAssemblyFolders assemblies)
     {
         var key = $"{Path}.{name}";
         if (!ActorPath.IsValidPathElement(name))
@@ -92,7 +97,7 @@ public static class AgentConfiguration
         var typeKey = typeValue.Key;
         var typeName = typeValue.Value;
         var actorType = TypeNames.Find(typeName)
-            ?? throw new ClusterConfigurationException(typeKey, typeName, "no such type: give its full name and assembly, e.g. \"MyRobot.DriveAgent, MyRobot\".");
+            ?? throw new ClusterConfigurationException(typeKey, typeName, $"no such type: give its full name and assembly, e.g. \"MyRobot.DriveAgent, MyRobot\"; {assemblies.Describe()}");
         if (!(typeof(ActorBase).IsAssignableFrom(actorType) || typeof(Rpc.RpcAgent).IsAssignableFrom(actorType)) || actorType.IsAbstract)
         {
             throw new ClusterConfigurationException(typeKey, typeName, "not an actor type: an agent must be a concrete subclass of Akka.Actor.ActorBase (ReceiveActor, UntypedActor, ...) or of Cluster.Agents.Rpc.RpcAgent.");

@@ -45,6 +45,16 @@ public sealed partial class NodeProcess : IAsyncDisposable
     /// <summary>Gets the path of the built Lighthouse program.</summary>
     public static string LighthouseDll => BuiltProgram("LighthouseDll");
 
+    /// <summary>Gets the output folder of the MyRobot agent project, which nothing references.</summary>
+    public static string MyRobotDir
+    {
+        get
+        {
+            var path = typeof(NodeProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "MyRobotDir").Value!;
+            return File.Exists(Path.Combine(path, "MyRobot.dll")) ? Path.GetFullPath(path) : throw new FileNotFoundException($"MyRobotDir: build the solution first; {path}/MyRobot.dll is missing.");
+        }
+    }
+
     /// <summary>Starts <paramref name="dll"/> with <paramref name="arguments"/>.</summary>
     /// <param name="name">A readable name for messages.</param>
     /// <param name="dll">The program's dll.</param>
