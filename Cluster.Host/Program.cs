@@ -1,6 +1,9 @@
-using System.CommandLine;
-using Cluster.Host;
+using Cluster.Agents.Cli;
+using Cluster.Host.Demo;
 
-var root = HostCommands.Create(Console.Out, Console.Error);
-// The generic host handles Ctrl+C and SIGTERM itself, so that a node always leaves the cluster gracefully.
-return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
+return await ClusterHostApp.RunAsync(args, host =>
+{
+    host.Description = "A host node of the cluster. With no seeds it is the embedded default: it seeds itself and runs demo agents. " +
+        "With --seed (or CLUSTER_SEEDS) it joins that cluster and runs the agents its configuration lists.";
+    host.DemoAgents = DemoAgents.Config;
+});

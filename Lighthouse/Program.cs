@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Net;
+using Cluster.Agents.Cli;
 using Cluster.Agents.Core.Configuration;
 using Cluster.Agents.Hosting;
 

@@ -19,15 +19,18 @@ public static class NodeRunner
     /// <param name="programConfig">The program's HOCON over the base.</param>
     /// <param name="agents">The agents to spawn at start.</param>
     /// <param name="verbose">Whether Akka's own information messages are shown, not just its warnings.</param>
+    /// <param name="configure">Adds to the node's Akka.Hosting setup after its agents, or null.</param>
     /// <returns>The host.</returns>
-    public static IHost Build(NodeOptions node, Config programConfig, ImmutableArray<AgentSpec> agents, bool verbose = false)
+    public static IHost Build(NodeOptions node, Config programConfig, ImmutableArray<AgentSpec> agents, bool verbose = false, Action<AkkaConfigurationBuilder>? configure = null)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Logging.AddNodeConsole(verbose);
         builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromSeconds(15));
-        builder.Services.AddAkka(node.Group, akka => akka
-            .WithClusterNode(node, programConfig)
-            .WithAgents(agents));
+        builder.Services.AddAkka(node.Group, akka =>
+        {
+            akka.WithClusterNode(node, programConfig).WithAgents(agents);
+            configure?.Invoke(akka);
+        });
         return builder.Build();
     }
 

@@ -2,7 +2,7 @@ using System.CommandLine;
 using Cluster.Agents.Core.Calls;
 using Cluster.Agents.Operator;
 
-namespace Cluster.Host;
+namespace Cluster.Agents.Cli;
 
 /// <summary>The <c>call</c> verb: request an endpoint of a device, or a member of an agent given by its address, and print the answer as JSON.</summary>
 internal static class CallCommand

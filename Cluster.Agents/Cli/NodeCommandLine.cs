@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Cluster.Agents.Core.Configuration;
 
-namespace Cluster.Agents.Hosting;
+namespace Cluster.Agents.Cli;
 
 /// <summary>
 /// The command-line options every program and verb shares to say where a node is and which cluster it

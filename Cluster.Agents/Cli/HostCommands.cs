@@ -4,15 +4,14 @@ using Akka.Configuration;
 using Cluster.Agents.Core.Configuration;
 using Cluster.Agents.Hosting;
 using Cluster.Agents.Hosting.AgentAssemblies;
-using Cluster.Host.Demo;
 using Microsoft.Extensions.Configuration;
 
-namespace Cluster.Host;
+namespace Cluster.Agents.Cli;
 
 /// <summary>The host program's command line: run a node (the default), or an operator verb.</summary>
 internal static class HostCommands
 {
-    public static RootCommand Create(TextWriter output, TextWriter errors)
+    public static RootCommand Create(TextWriter output, TextWriter errors, ClusterHostOptions options)
     {
         var node = new NodeCommandLine();
         var config = new Option<string?>("--config")
@@ -33,16 +32,18 @@ internal static class HostCommands
             Description = "Show Akka's own information messages, not just its warnings.",
         };
 
-        var root = new RootCommand(
-            "A host node of the cluster. With no seeds it is the embedded default: it seeds itself and runs demo agents. " +
-            "With --seed (or CLUSTER_SEEDS) it joins that cluster and runs the agents its configuration lists.");
+        var root = new RootCommand(options.Description);
         node.AddTo(root);
         root.Add(config);
-        root.Add(demo);
+        if (options.DemoAgents is not null)
+        {
+            root.Add(demo);
+        }
+
         root.Add(agentsPath);
         root.Add(verbose);
         root.SetAction((parse, cancellationToken) => RunNodeAsync(
-            node, parse.GetValue(config), parse.GetValue(demo), parse.GetValue(agentsPath) ?? [], parse.GetValue(verbose), output, errors, parse, cancellationToken));
+            node, parse.GetValue(config), options.DemoAgents is not null && parse.GetValue(demo), parse.GetValue(agentsPath) ?? [], parse.GetValue(verbose), options, output, errors, parse, cancellationToken));
 
         var verbs = new VerbRunner(output, errors);
         root.Add(CreateNodesCommand(verbs));
@@ -59,6 +60,7 @@ internal static class HostCommands
         bool demo,
         string[] agentsPaths,
         bool verbose,
+        ClusterHostOptions options,
         TextWriter output,
         TextWriter errors,
         ParseResult parse,
@@ -73,9 +75,14 @@ internal static class HostCommands
             configPath ??= Environment.GetEnvironmentVariable("CLUSTER_CONFIG") is { Length: > 0 } fromEnvironment ? fromEnvironment : null;
             var embedded = node.Seeds.IsEmpty;
             programConfig = ClusterHocon.Host;
-            if (demo || (embedded && configPath is null))
+            if (options.DemoAgents is not null && (demo || (embedded && configPath is null)))
             {
-                programConfig = DemoAgents.Config.WithFallback(programConfig);
+                programConfig = options.DemoAgents.WithFallback(programConfig);
+            }
+
+            if (options.Agents is not null)
+            {
+                programConfig = options.Agents.WithFallback(programConfig);
             }
 
             if (configPath is not null)
@@ -84,7 +91,7 @@ internal static class HostCommands
             }
 
             var folders = AgentAssemblyFolders.Load(AgentFolders(agentsPaths, programConfig));
-            agents = AgentConfiguration.Read(programConfig, SettingsOverrides(), folders);
+            agents = [.. AgentConfiguration.Read(programConfig, SettingsOverrides(), folders), .. options.CodeAgents];
         }
         catch (ClusterConfigurationException e)
         {
@@ -97,7 +104,13 @@ internal static class HostCommands
             : $"Host (joining {string.Join(", ", node.Seeds.Select(seed => $"{seed.Host}:{seed.Port}"))})";
         await output.WriteLineAsync(
             $"{mode}, group '{node.Group}', agents: {(agents.IsEmpty ? "none" : string.Join(", ", agents.Select(a => a.Name)))}.").ConfigureAwait(false);
-        using var host = NodeRunner.Build(node, programConfig, agents, verbose);
+        using var host = NodeRunner.Build(node, programConfig, agents, verbose, akka =>
+        {
+            foreach (var configure in options.AkkaSetup)
+            {
+                configure(akka);
+            }
+        });
         return await NodeRunner.RunAsync(host, "Host", output, cancellationToken).ConfigureAwait(false);
     }
 

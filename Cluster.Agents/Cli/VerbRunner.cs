@@ -3,7 +3,7 @@ using Cluster.Agents.Core.Configuration;
 using Cluster.Agents.Hosting;
 using Cluster.Agents.Operator;
 
-namespace Cluster.Host;
+namespace Cluster.Agents.Cli;
 
 /// <summary>
 /// What every operator verb shares: the <c>--seed</c> and <c>--group</c> options, the connection to the

@@ -5,7 +5,7 @@ using Cluster.Agents.Operator;
 using Cluster.Contracts.Clocks;
 using Cluster.Contracts.Operator;
 
-namespace Cluster.Host;
+namespace Cluster.Agents.Cli;
 
 /// <summary>The <c>clock</c> verbs: status, step, run and pause, answered by the cluster's clock source.</summary>
 internal static class ClockCommands

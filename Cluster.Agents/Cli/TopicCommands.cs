@@ -6,7 +6,7 @@ using Cluster.Agents.Core.Topics;
 using Cluster.Agents.Operator;
 using Cluster.Contracts.Operator;
 
-namespace Cluster.Host;
+namespace Cluster.Agents.Cli;
 
 /// <summary>The <c>topic</c> verbs: list, echo, pub and hz.</summary>
 internal static class TopicCommands
