@@ -10,7 +10,7 @@ using Cluster.Agents.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
-namespace Cluster.Tests.MultiNode;
+namespace Cluster.Agents.Testing;
 
 /// <summary>
 /// A real cluster in the test process: N hosted nodes, each its own ActorSystem on 127.0.0.1 with a free
