@@ -45,6 +45,15 @@ public sealed partial class NodeProcess : IAsyncDisposable
     /// <summary>Gets the path of the built Lighthouse program.</summary>
     public static string LighthouseDll => BuiltProgram("LighthouseDll");
 
+    /// <summary>Gets the repository's root folder.</summary>
+    public static string RepositoryRoot => Path.GetFullPath(Metadata("RepositoryRoot"));
+
+    /// <summary>Gets the configuration the tests were built in, e.g. Debug.</summary>
+    public static string Configuration => Metadata("Configuration");
+
+    private static string Metadata(string key) =>
+        typeof(NodeProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value!;
+
     /// <summary>Gets the output folder of the MyRobot agent project, which nothing references.</summary>
     public static string MyRobotDir
     {
@@ -61,7 +70,22 @@ public sealed partial class NodeProcess : IAsyncDisposable
     /// <param name="arguments">Its arguments.</param>
     /// <param name="environment">Environment variables to set (or, with a null value, to remove).</param>
     /// <returns>The running process.</returns>
-    public static NodeProcess Start(string name, string dll, IEnumerable<string> arguments, IReadOnlyDictionary<string, string?>? environment = null)
+    public static NodeProcess Start(string name, string dll, IEnumerable<string> arguments, IReadOnlyDictionary<string, string?>? environment = null) =>
+        StartDotnet(name, [dll, .. arguments], environment);
+
+    /// <summary>Starts <c>dotnet</c> with <paramref name="arguments"/>: a program's dll or an SDK command such as <c>new</c> or <c>test</c>.</summary>
+    /// <param name="name">A readable name for messages.</param>
+    /// <param name="arguments">The arguments of <c>dotnet</c>.</param>
+    /// <param name="environment">Environment variables to set (or, with a null value, to remove).</param>
+    /// <param name="workingDirectory">The working directory, or null for the test's.</param>
+    /// <param name="lifetime">How long it may run before <c>timeout</c> ends it; the default is 120 s.</param>
+    /// <returns>The running process.</returns>
+    public static NodeProcess StartDotnet(
+        string name,
+        IEnumerable<string> arguments,
+        IReadOnlyDictionary<string, string?>? environment = null,
+        string? workingDirectory = null,
+        TimeSpan? lifetime = null)
     {
         var start = new ProcessStartInfo("timeout")
         {
@@ -69,9 +93,10 @@ public sealed partial class NodeProcess : IAsyncDisposable
             RedirectStandardError = true,
             RedirectStandardInput = true,
             UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? string.Empty,
         };
         // SIGKILL 5 s after the SIGTERM if the program ignores it.
-        foreach (var argument in (string[])["-k", "5", ((int)Lifetime.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture), "dotnet", dll, .. arguments])
+        foreach (var argument in (string[])["-k", "5", ((int)(lifetime ?? Lifetime).TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture), "dotnet", .. arguments])
         {
             start.ArgumentList.Add(argument);
         }
