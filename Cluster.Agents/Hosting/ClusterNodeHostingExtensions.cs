@@ -74,26 +74,31 @@ public static class ClusterNodeHostingExtensions
     /// <param name="agents">The agents, already checked by <see cref="AgentConfiguration.Read"/>.</param>
     /// <returns>The builder.</returns>
     public static AkkaConfigurationBuilder WithAgents(this AkkaConfigurationBuilder builder, ImmutableArray<AgentSpec> agents) =>
-        builder.WithActors((system, _) =>
+        builder.WithActors(new ActorStarter(async (system, _) =>
         {
+            // Awaited one by one, so that start-up fails, naming the agent, when one cannot start.
             foreach (var agent in agents)
             {
-                if (agent.IsRpcAgent)
-                {
-                    // Blocking keeps start-up failing when an agent cannot start; the container answers from its own actor.
-                    object?[] args = agent.Settings is null ? [] : [agent.Settings];
-                    AgentContainer.Get(system).SpawnNamedAsync(agent.Name, agent.ActorType, args).GetAwaiter().GetResult();
-                    continue;
-                }
-
-                if (typeof(EndpointActor).IsAssignableFrom(agent.ActorType))
-                {
-                    // A named actor (a device) starts like an agent: a name conflict fails start-up the same way.
-                    NamedActors.StartAsync(system, agent.Props, agent.Name).GetAwaiter().GetResult();
-                    continue;
-                }
-
-                system.ActorOf(agent.Props, agent.Name);
+                await StartAgentAsync(system, agent).ConfigureAwait(false);
             }
-        });
+        }));
+
+    private static async Task StartAgentAsync(Akka.Actor.ActorSystem system, AgentSpec agent)
+    {
+        if (agent.IsRpcAgent)
+        {
+            object?[] args = agent.Settings is null ? [] : [agent.Settings];
+            await AgentContainer.Get(system).SpawnNamedAsync(agent.Name, agent.ActorType, args).ConfigureAwait(false);
+            return;
+        }
+
+        if (typeof(EndpointActor).IsAssignableFrom(agent.ActorType))
+        {
+            // A named actor (a device) starts like an agent: a name conflict fails start-up the same way.
+            await NamedActors.StartAsync(system, agent.Props, agent.Name).ConfigureAwait(false);
+            return;
+        }
+
+        system.ActorOf(agent.Props, agent.Name);
+    }
 }

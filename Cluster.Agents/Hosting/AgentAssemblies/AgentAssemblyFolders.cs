@@ -134,6 +134,11 @@ public sealed class AgentAssemblyFolders
 
     private static Assembly? Resolve(AssemblyName name)
     {
+        if (AgentLoadContext.Probing)
+        {
+            return null;
+        }
+
         lock (Gate)
         {
             foreach (var context in Contexts)

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Reflection;
 using System.Runtime.Loader;
 
@@ -10,6 +11,9 @@ namespace Cluster.Agents.Hosting.AgentAssemblies;
 internal sealed class AgentLoadContext : AssemblyLoadContext
 {
     private static readonly HashSet<string> HostAssemblies = ReadHostAssemblies();
+    private static readonly ConcurrentDictionary<string, bool> Probed = new(StringComparer.OrdinalIgnoreCase);
+    [ThreadStatic]
+    private static bool _probing;
     private readonly string _folder;
     private readonly List<AssemblyDependencyResolver> _resolvers;
 
@@ -24,7 +28,15 @@ internal sealed class AgentLoadContext : AssemblyLoadContext
     }
 
     /// <summary>Whether the host ships an assembly of this simple name, so that agents share it.</summary>
-    public static bool IsShared(string simpleName) => HostAssemblies.Contains(simpleName);
+    /// <remarks>
+    /// Beyond the trusted platform list, the default context is asked: a single-file host keeps its own assemblies
+    /// in its bundle, where only the default context sees them.
+    /// </remarks>
+    public static bool IsShared(string simpleName) =>
+        HostAssemblies.Contains(simpleName) || Probed.GetOrAdd(simpleName, DefaultCanLoad);
+
+    /// <summary>Whether a lookup comes from <see cref="IsShared"/> probing the default context, which agents must not answer.</summary>
+    public static bool Probing => _probing;
 
     /// <summary>Loads an assembly of this folder for a lookup from the default context, or null when it has none.</summary>
     public Assembly? TryLoadAgentAssembly(AssemblyName name)
@@ -74,6 +86,24 @@ internal sealed class AgentLoadContext : AssemblyLoadContext
 
         var beside = Path.Combine(_folder, name.Name + ".dll");
         return File.Exists(beside) ? beside : null;
+    }
+
+    private static bool DefaultCanLoad(string simpleName)
+    {
+        _probing = true;
+        try
+        {
+            Default.LoadFromAssemblyName(new AssemblyName(simpleName));
+            return true;
+        }
+        catch (Exception e) when (e is FileNotFoundException or FileLoadException or BadImageFormatException)
+        {
+            return false;
+        }
+        finally
+        {
+            _probing = false;
+        }
     }
 
     // The trusted platform assemblies are the runtime's and the host's own (its .deps.json): what the default context loads.
