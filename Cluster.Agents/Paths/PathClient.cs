@@ -57,6 +57,9 @@ public sealed class PathClient : IAsyncDisposable
     /// <summary>Gets the absolute path that relative paths resolve against.</summary>
     public string BasePath { get; }
 
+    /// <summary>Gets the node's actor system.</summary>
+    public ActorSystem System => _system;
+
     /// <summary>Gets the deadline of calls, gets and sets (wall time).</summary>
     public TimeSpan Timeout { get; }
 
