@@ -51,6 +51,7 @@ internal static class HostCommands
         root.Add(CallCommand.Create(verbs));
         root.Add(ClockCommands.Create(verbs));
         root.Add(CreateAgentsCommand(verbs));
+        PathCommands.Create(verbs).ToList().ForEach(root.Add);
         return root;
     }
 

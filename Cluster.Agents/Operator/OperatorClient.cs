@@ -128,10 +128,56 @@ public sealed class OperatorClient : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Watches a state, or listens to an event, through a node of the cluster, receiving what it sees as JSON until
+    /// <paramref name="onSeen"/> returns false or <paramref name="cancellationToken"/> is cancelled.
+    /// </summary>
+    /// <param name="path">The absolute path.</param>
+    /// <param name="isEvent">True to listen to an event; false to watch a state.</param>
+    /// <param name="onStarted">Called once watching, with a state's current value as JSON (null for an event).</param>
+    /// <param name="onSeen">Called for each change or event, one at a time; return false to stop.</param>
+    /// <param name="timeout">How long to wait for the watch to start.</param>
+    /// <param name="cancellationToken">Stops watching.</param>
+    /// <returns>A task that completes when watching stopped.</returns>
+    /// <exception cref="OperatorException">The node refused the path (ESHET's error name first) or did not answer.</exception>
+    public async Task WatchPathAsync(string path, bool isEvent, Action<string?> onStarted, Func<PathSeen, bool> onSeen, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var receiver = _system.ActorOf(Props.Create(() => new PathSeenReceiver(onSeen, done)));
+        IActorRef? watcher = null;
+        try
+        {
+            var started = await AskAsync<PathWatchStarted>(new StartPathWatch(path, isEvent, receiver), timeout).ConfigureAwait(false);
+            watcher = started.Watcher;
+            onStarted(started.InitialJson);
+            await done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            watcher?.Tell(StopPathWatch.Instance);
+            _system.Stop(receiver);
+        }
+    }
+
     /// <inheritdoc />
     public async ValueTask DisposeAsync() => await _system.Terminate().ConfigureAwait(false);
 
     private string EndpointPath => $"akka.tcp://{_group}@{_seed.Host}:{_seed.Port}/user/{OperatorEndpoint.Name}";
+
+    private sealed class PathSeenReceiver : ReceiveActor
+    {
+        public PathSeenReceiver(Func<PathSeen, bool> onSeen, TaskCompletionSource done) =>
+            Receive<PathSeen>(seen =>
+            {
+                if (!done.Task.IsCompleted && !onSeen(seen))
+                {
+                    done.TrySetResult();
+                }
+            });
+    }
 
     private sealed class EchoReceiver : ReceiveActor
     {

@@ -54,6 +54,8 @@ public sealed class OperatorEndpoint : ReceiveActor
         Receive<IClockCommand>(request => OnBusNode(request, command => ClusterClock.Get(Context.System).Forward(command, Sender)));
         Receive<ListAgents>(request => OnBusNode(request, ListAgentsCluster));
         Receive<GetLocalAgents>(_ => Sender.Tell(LocalAgents()));
+        Receive<PathRequest>(request => OnBusNode(request, r => PathVerbHandler.Handle(Context.System, r, Sender)));
+        Receive<StartPathWatch>(request => OnBusNode(request, r => PathVerbHandler.Watch(Context.System, r, Sender)));
         Receive<Terminated>(OnForwarderStopped);
     }
 
