@@ -63,7 +63,7 @@ public sealed class AgentFoldersSpec : IDisposable
         Assert.Contains("cluster-host.agents.drive.type = 'MyRobot.NoSuchDrive, MyRobot': no such type", output, StringComparison.Ordinal);
         Assert.Contains(NodeProcess.MyRobotDir, output, StringComparison.Ordinal);
         Assert.Contains("agent assemblies MyRobot", output, StringComparison.Ordinal);
-        Assert.Contains("Polly.Core.dll", output, StringComparison.Ordinal);
+        Assert.Contains("Polly.dll", output, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
     }
 
