@@ -47,7 +47,11 @@ internal sealed class TestCamera : CommandActor
         AddCommand(new Cli.Command("broken", "Fails with a reason."), (command, _) => command.Fail("shutter stuck"));
         AddCommand(new Cli.Command("throws", "Throws."), (_, _) => throw new InvalidOperationException("no shutter"));
         AddCommand(new Cli.Command("invalid", "Writes a keyword the schema does not know."), (command, _) => command.Finish(new Dictionary<string, object?> { ["colour"] = "red" }));
-        AddCommand(new Cli.Command("shout", "Broadcasts a line."), (command, _) => command.Finish(new Dictionary<string, object?> { ["text"] = "to all" }));
+        AddCommand(new Cli.Command("announce", "Broadcasts a line."), (command, _) =>
+        {
+            command.Info("to all", broadcast: true);
+            command.Finish();
+        });
         AddCommand(new Cli.Command("parent", "Runs children."), async (command, _) =>
         {
             await command.RunChildAsync("status");
