@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Akka.Actor;
+using Akka.Event;
 using Cluster.Agents.Core.Calls;
 using Cluster.Agents.Core.Clocks;
 using Cluster.Agents.Core.Registry;
@@ -12,6 +13,8 @@ namespace Cluster.Agents.Commands;
 public sealed class CommandClient : IExtension
 {
     private readonly ExtendedActorSystem _system;
+    private readonly object _gate = new();
+    private Action<CommandReply>[] _observers = [];
     private long _lastId;
 
     private CommandClient(ExtendedActorSystem system)
@@ -80,13 +83,44 @@ public sealed class CommandClient : IExtension
         return handle;
     }
 
-    private static async Task PumpAsync(CommandHandle handle, IAsyncEnumerable<CommandReply> stream, Clock clock)
+    /// <summary>Calls <paramref name="observer"/> with every reply to this node's commands (a <see cref="ModelSet"/> learns from them).</summary>
+    /// <param name="observer">The observer; it runs on the thread that received the reply and must not block.</param>
+    /// <returns>Disposing it removes the observer.</returns>
+    public IDisposable ObserveReplies(Action<CommandReply> observer)
+    {
+        ArgumentNullException.ThrowIfNull(observer);
+        lock (_gate)
+        {
+            _observers = [.. _observers, observer];
+        }
+
+        return new Removal(() =>
+        {
+            lock (_gate)
+            {
+                _observers = [.. _observers.Where(o => o != observer)];
+            }
+        });
+    }
+
+    private async Task PumpAsync(CommandHandle handle, IAsyncEnumerable<CommandReply> stream, Clock clock)
     {
         try
         {
             await foreach (var reply in stream.ConfigureAwait(false))
             {
                 handle.Add(reply);
+                foreach (var observer in Volatile.Read(ref _observers))
+                {
+                    try
+                    {
+                        observer(reply);
+                    }
+                    catch (Exception e)
+                    {
+                        _system.Log.Error(e, "A reply observer threw {0}: {1}", e.GetType().Name, e.Message);
+                    }
+                }
             }
         }
         catch (Exception e)
@@ -100,6 +134,13 @@ public sealed class CommandClient : IExtension
     }
 
     private long NextId() => Interlocked.Increment(ref _lastId);
+
+    private sealed class Removal(Action remove) : IDisposable
+    {
+        private Action? _remove = remove;
+
+        public void Dispose() => Interlocked.Exchange(ref _remove, null)?.Invoke();
+    }
 
     private sealed class Provider : ExtensionIdProvider<CommandClient>
     {
