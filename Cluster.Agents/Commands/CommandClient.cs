@@ -49,7 +49,7 @@ public sealed class CommandClient : IExtension
         {
             var handle = new CommandHandle(actor, commandString, CommanderId, NextId(), null);
             var error = new JsonObject { ["error"] = $"Actor '{actor}' is not running: {e.Message}" };
-            handle.Add(new CommandReply(handle.CommandId, CommanderId, MessageCodes.Failed, actor, false, error.ToJsonString(), CommandStatus.Failed, false, NodeClock.Get(_system).Clock.UtcNow));
+            handle.Add(new CommandReply(handle.CommandId, CommanderId, MessageCodes.Failed, actor, false, error.ToJsonString(Keywords.JsonOptions), CommandStatus.Failed, false, NodeClock.Get(_system).Clock.UtcNow));
             handle.End(CommandStatus.Failed);
             return handle;
         }
@@ -127,7 +127,7 @@ public sealed class CommandClient : IExtension
         {
             var message = e is RemoteException remote ? remote.RemoteMessage : e.Message;
             var error = new JsonObject { ["error"] = $"The command could not run on '{handle.Actor}': {message}" };
-            handle.Add(new CommandReply(handle.CommandId, handle.CommanderId, MessageCodes.Failed, handle.Actor, false, error.ToJsonString(), CommandStatus.Failed, false, clock.UtcNow));
+            handle.Add(new CommandReply(handle.CommandId, handle.CommanderId, MessageCodes.Failed, handle.Actor, false, error.ToJsonString(Keywords.JsonOptions), CommandStatus.Failed, false, clock.UtcNow));
         }
 
         handle.End(null);

@@ -61,7 +61,7 @@ internal sealed class CommandRunner
         {
             // clu answers a command it cannot build without a status of its own: one f, and the commander's stream ends.
             var error = new JsonObject { ["error"] = $"Could not parse the following as a command: '{Name} {body}': {e.Message}" };
-            Send(new CommandReply(id, commanderId, MessageCodes.Failed, Name, false, error.ToJsonString(), CommandStatus.Failed, false, Clock.UtcNow), outlet, false);
+            Send(new CommandReply(id, commanderId, MessageCodes.Failed, Name, false, error.ToJsonString(Keywords.JsonOptions), CommandStatus.Failed, false, Clock.UtcNow), outlet, false);
             outlet?.Complete();
             return null;
         }
@@ -130,7 +130,7 @@ internal sealed class CommandRunner
         }
 
         var outlet = target.Outlet;
-        var reply = new CommandReply(target.Id, target.CommanderId, code, Name, isInternal, keywords.ToJsonString(), status, broadcast || outlet is null, now);
+        var reply = new CommandReply(target.Id, target.CommanderId, code, Name, isInternal, keywords.ToJsonString(Keywords.JsonOptions), status, broadcast || outlet is null, now);
         Send(reply, outlet, reply.Broadcast);
     }
 
@@ -146,7 +146,7 @@ internal sealed class CommandRunner
 
         var now = Clock.UtcNow;
         Store?.Add(code, keywords, now);
-        BroadcastTo(new CommandReply(0, null, code, Name, false, keywords.ToJsonString(), CommandStatus.None, true, now));
+        BroadcastTo(new CommandReply(0, null, code, Name, false, keywords.ToJsonString(Keywords.JsonOptions), CommandStatus.None, true, now));
     }
 
     private void Send(CommandReply reply, IReplyOutlet? outlet, bool broadcast)

@@ -76,36 +76,7 @@ internal sealed partial class CommandTcpServer : IDisposable
         _stopping.Dispose();
     }
 
-    internal static byte[] Format(CommandReply reply)
-    {
-        using var buffer = new MemoryStream(128 + reply.Data.Length);
-        using (var json = new Utf8JsonWriter(buffer))
-        {
-            json.WriteStartObject();
-            json.WriteStartObject("header");
-            if (reply.CommanderId is null)
-            {
-                json.WriteNull("command_id");
-                json.WriteNull("commander_id");
-            }
-            else
-            {
-                json.WriteNumber("command_id", reply.CommandId);
-                json.WriteString("commander_id", reply.CommanderId);
-            }
-
-            json.WriteString("message_code", reply.Code.ToString());
-            json.WriteBoolean("internal", reply.Internal);
-            json.WriteString("sender", reply.Sender);
-            json.WriteEndObject();
-            json.WritePropertyName("data");
-            json.WriteRawValue(reply.Data, skipInputValidation: true);
-            json.WriteEndObject();
-        }
-
-        buffer.WriteByte((byte)'\n');
-        return buffer.ToArray();
-    }
+    internal static byte[] Format(CommandReply reply) => CommandReplyJson.ToUtf8Line(reply);
 
     [GeneratedRegex(@"^([0-9]*)\s*(.+)$", RegexOptions.Singleline)]
     private static partial Regex CommandLine();
@@ -249,7 +220,7 @@ internal sealed partial class CommandTcpServer : IDisposable
 
         public void Fail(string error)
         {
-            var data = new System.Text.Json.Nodes.JsonObject { ["error"] = error }.ToJsonString();
+            var data = new System.Text.Json.Nodes.JsonObject { ["error"] = error }.ToJsonString(Keywords.JsonOptions);
             Write(new CommandReply(0, Id, MessageCodes.Failed, _server._runner.Name, false, data, CommandStatus.Failed, false, _server._runner.Clock.UtcNow));
         }
 

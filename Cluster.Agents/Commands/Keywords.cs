@@ -7,6 +7,9 @@ namespace Cluster.Agents.Commands;
 /// <summary>Turns what a writer was given into a reply's keywords, by clu's rules.</summary>
 internal static class Keywords
 {
+    // As clu's json.dumps: quotes and non-ASCII text stay readable instead of becoming \u escapes.
+    public static readonly JsonSerializerOptions JsonOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     /// <summary>Builds the keywords: null is none; a string is <c>text</c> (<c>error</c> for codes e and f); an exception is <c>error</c>; a dictionary is itself.</summary>
     /// <exception cref="ArgumentException">The message is neither a string nor a dictionary with string keys.</exception>
     public static JsonObject From(object? message, char code, string defaultKeyword = "text")
