@@ -65,13 +65,13 @@ public sealed class AgentConfigurationSpec
         Assert.Throws<ClusterConfigurationException>(() => AgentConfiguration.Read(Agents(hocon)));
 
     [Fact]
-    public void The_demo_configuration_lists_the_demo_devices_the_rpc_agents_and_the_membership_logger()
+    public void The_demo_configuration_lists_the_demo_devices_the_rpc_agents_the_camera_and_the_membership_logger()
     {
         var agents = AgentConfiguration.Read(DemoAgents.Config);
 
-        Assert.Equal(["drive", "battery", "dashboard", "drive-control", "planner", "membership"], agents.Select(a => a.Name));
+        Assert.Equal(["drive", "battery", "dashboard", "drive-control", "planner", "camera", "membership"], agents.Select(a => a.Name));
         Assert.Equal(
-            [typeof(DriveDevice), typeof(BatteryDevice), typeof(DashboardDevice), typeof(DriveControl), typeof(Planner), typeof(MembershipLogger)],
+            [typeof(DriveDevice), typeof(BatteryDevice), typeof(DashboardDevice), typeof(DriveControl), typeof(Planner), typeof(CameraActor), typeof(MembershipLogger)],
             agents.Select(a => a.ActorType));
         Assert.All(agents, agent => Assert.Null(agent.Settings));
     }
