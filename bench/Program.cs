@@ -27,7 +27,7 @@ var header = Report.Header(args);
 IBenchGroup[] groups =
 [
     new LocalTell(), new RemoteAsk(), new TopicBusBench(), new SubscribeLatency(), new GlobScaling(),
-    new DeviceRequestBench(), new AgentRpc(), new ExternalClockBench(), new ClusterClockBench(), new PathsBench(),
+    new DeviceRequestBench(), new AgentRpc(), new ExternalClockBench(), new ClusterClockBench(), new PathsBench(), new CommandsBench(),
 ];
 if (only is not null)
 {

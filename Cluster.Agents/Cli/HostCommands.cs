@@ -49,6 +49,7 @@ internal static class HostCommands
         root.Add(CreateNodesCommand(verbs));
         root.Add(TopicCommands.Create(verbs));
         root.Add(CallCommand.Create(verbs));
+        root.Add(CommandVerbs.Create(verbs));
         root.Add(ClockCommands.Create(verbs));
         root.Add(CreateAgentsCommand(verbs));
         PathCommands.Create(verbs).ToList().ForEach(root.Add);

@@ -165,6 +165,10 @@ public sealed class OperatorClient : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync() => await _system.Terminate().ConfigureAwait(false);
 
+    internal ActorSystem System => _system;
+
+    internal void Tell(object message, IActorRef sender) => _system.ActorSelection(EndpointPath).Tell(message, sender);
+
     private string EndpointPath => $"akka.tcp://{_group}@{_seed.Host}:{_seed.Port}/user/{OperatorEndpoint.Name}";
 
     private sealed class PathSeenReceiver : ReceiveActor

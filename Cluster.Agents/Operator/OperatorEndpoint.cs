@@ -51,6 +51,8 @@ public sealed class OperatorEndpoint : ReceiveActor
         Receive<StartEcho>(request => OnBusNode(request, StartEchoing));
         Receive<StopEcho>(request => OnBusNode(request, StopEchoing));
         Receive<OperatorCall>(request => OnBusNode(request, Call));
+        Receive<OperatorCommand>(request => OnBusNode(request, command => OperatorCommands.Run(Context.System, command)));
+        Receive<CancelOperatorCommand>(request => OnBusNode(request, OperatorCommands.Cancel));
         Receive<IClockCommand>(request => OnBusNode(request, command => ClusterClock.Get(Context.System).Forward(command, Sender)));
         Receive<ListAgents>(request => OnBusNode(request, ListAgentsCluster));
         Receive<GetLocalAgents>(_ => Sender.Tell(LocalAgents()));

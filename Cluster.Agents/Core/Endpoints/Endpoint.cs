@@ -60,6 +60,15 @@ public sealed class Endpoint
     /// <summary>Gets a value indicating whether the handler takes the arguments as they arrived, any number of them, unconverted.</summary>
     public bool IsVariadic { get; }
 
+    /// <summary>
+    /// Gets a value indicating whether a stream the handler returns is sent without holding the actor, so the actor takes
+    /// its next message while the stream runs (commands that run side by side and can be cancelled while they run).
+    /// </summary>
+    /// <value>The default is false: the actor waits for the stream's end before its next message.</value>
+    /// <remarks>The handler itself still runs on the actor; only the reading of its stream moves to the thread pool, so
+    /// the stream must not touch the actor's unsynchronized state.</remarks>
+    public bool StreamsConcurrently { get; init; }
+
     /// <summary>Declares an endpoint whose handler takes the arguments as they arrived, any number of them.</summary>
     /// <param name="name">The endpoint's name.</param>
     /// <param name="handler">Runs with the arguments.</param>

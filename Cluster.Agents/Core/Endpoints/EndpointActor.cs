@@ -258,6 +258,7 @@ public abstract class EndpointActor : UntypedActor
         }
 
         object? result;
+        var concurrent = false;
         try
         {
             if (call.Payload is not EndpointCall endpointCall)
@@ -266,6 +267,7 @@ public abstract class EndpointActor : UntypedActor
             }
 
             var (endpoint, target) = Endpoints.Resolve(EndpointTarget, endpointCall.Endpoint, OriginName);
+            concurrent = endpoint.StreamsConcurrently;
             result = endpoint.Invoke(target, endpoint.Prepare(endpointCall.Args, OriginName, _converter ??= ConvertArgument));
         }
         catch (Exception e)
@@ -274,10 +276,28 @@ public abstract class EndpointActor : UntypedActor
             return;
         }
 
-        Answer(call, result);
+        Answer(call, result, concurrent);
     }
 
-    private void Answer(IncomingCall call, object? result)
+    private static async Task SendStream(IncomingCall call, IAsyncEnumerable<object?> stream, Func<object?, object?> toWire)
+    {
+        try
+        {
+            await foreach (var item in stream.ConfigureAwait(false))
+            {
+                call.Next(toWire(item));
+            }
+        }
+        catch (Exception e)
+        {
+            call.Fail(e);
+            return;
+        }
+
+        call.Complete();
+    }
+
+    private void Answer(IncomingCall call, object? result, bool concurrent)
     {
         if (result is Task task)
         {
@@ -305,7 +325,14 @@ public abstract class EndpointActor : UntypedActor
             return;
         }
 
-        if (Endpoint.AsStream(result) is { } stream)
+        var stream = Endpoint.AsStream(result);
+        if (stream is not null && concurrent)
+        {
+            _ = Task.Run(() => SendStream(call, stream, ToWire));
+            return;
+        }
+
+        if (stream is not null)
         {
             RunTask(async () =>
             {

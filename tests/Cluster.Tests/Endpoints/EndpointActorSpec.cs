@@ -84,7 +84,7 @@ public sealed class EndpointActorSpec : Akka.TestKit.Xunit2.TestKit
         var notACall = await Assert.ThrowsAsync<RemoteException>(() => Calls.RequestAsync<int>(gauge, "add", Deadline));
 
         Assert.Equal(typeof(UnknownEndpointException).FullName, unknown.RemoteType);
-        Assert.Equal("'gauge' has no endpoint 'sub'; its endpoints: add, boom, count, later, pose-x, type-of.", unknown.RemoteMessage);
+        Assert.Equal("'gauge' has no endpoint 'sub'; its endpoints: add, boom, count, held, later, pose-x, type-of.", unknown.RemoteMessage);
         Assert.Equal(typeof(ArgumentException).FullName, wrong.RemoteType);
         Assert.Equal("Argument 1 ('a') of the endpoint 'add' of 'gauge' must be a Int32; it was a String (x).", wrong.RemoteMessage);
         Assert.Equal(("gauge", "System.InvalidOperationException", "the gauge is stuck"), (thrown.OriginName, thrown.RemoteType, thrown.RemoteMessage));
@@ -126,15 +126,34 @@ public sealed class EndpointActorSpec : Akka.TestKit.Xunit2.TestKit
         await ExpectTerminatedAsync(gauge, Deadline);
     }
 
+    [Fact]
+    public async Task A_stream_that_runs_concurrently_lets_the_actor_answer_other_calls_before_it_ends()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var gauge = Sys.ActorOf(Props.Create(() => new Gauge(null, release.Task)));
+        var stream = Calls.StreamAsync<int>(gauge, new EndpointCall("held", []), Deadline).GetAsyncEnumerator();
+        Assert.True(await stream.MoveNextAsync());
+        Assert.Equal(1, stream.Current);
+
+        Assert.Equal(5, await Calls.RequestAsync<int>(gauge, new EndpointCall("add", [2, 3]), Deadline));
+
+        release.SetResult();
+        Assert.True(await stream.MoveNextAsync());
+        Assert.Equal(2, stream.Current);
+        Assert.False(await stream.MoveNextAsync());
+        await stream.DisposeAsync();
+    }
+
     private sealed class Gauge : EndpointActor
     {
         private readonly Task? _startStep;
         private int _calls;
 
-        public Gauge(Task? startStep = null)
+        public Gauge(Task? startStep = null, Task? release = null)
             : base("gauge", register: false)
         {
             _startStep = startStep;
+            Endpoints.Add(new Endpoint("held", [], (_, _) => HeldAsync(release ?? Task.CompletedTask)) { StreamsConcurrently = true });
             Endpoints.Add(new Endpoint("add", [new("a", typeof(int)), new("b", typeof(int), IsOptional: true, DefaultValue: 10)], (_, args) => (int)args[0]! + (int)args[1]!));
             Endpoints.Add(new Endpoint("later", [new("text", typeof(string))], (_, args) => LaterAsync((string)args[0]!)));
             Endpoints.Add(new Endpoint("count", [new("to", typeof(int))], (_, args) => CountAsync((int)args[0]!)));
@@ -152,6 +171,13 @@ public sealed class EndpointActorSpec : Akka.TestKit.Xunit2.TestKit
                 await Task.Yield();
                 yield return i;
             }
+        }
+
+        private static async IAsyncEnumerable<int> HeldAsync(Task release)
+        {
+            yield return 1;
+            await release;
+            yield return 2;
         }
 
         // Reads and writes the actor's state after an await: only safe because the actor waits for the task.

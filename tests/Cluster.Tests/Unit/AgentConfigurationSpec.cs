@@ -65,13 +65,13 @@ public sealed class AgentConfigurationSpec
         Assert.Throws<ClusterConfigurationException>(() => AgentConfiguration.Read(Agents(hocon)));
 
     [Fact]
-    public void The_demo_configuration_lists_the_demo_devices_the_rpc_agents_the_membership_logger_and_the_rovers_paths()
+    public void The_demo_configuration_lists_the_demo_devices_the_rpc_agents_the_camera_the_membership_logger_and_the_rovers_paths()
     {
         var agents = AgentConfiguration.Read(DemoAgents.Config);
 
-        Assert.Equal(["drive", "battery", "dashboard", "drive-control", "planner", "membership", "rover-paths"], agents.Select(a => a.Name));
+        Assert.Equal(["drive", "battery", "dashboard", "drive-control", "planner", "camera", "membership", "rover-paths"], agents.Select(a => a.Name));
         Assert.Equal(
-            [typeof(DriveDevice), typeof(BatteryDevice), typeof(DashboardDevice), typeof(DriveControl), typeof(Planner), typeof(MembershipLogger), typeof(RoverPaths)],
+            [typeof(DriveDevice), typeof(BatteryDevice), typeof(DashboardDevice), typeof(DriveControl), typeof(Planner), typeof(CameraActor), typeof(MembershipLogger), typeof(RoverPaths)],
             agents.Select(a => a.ActorType));
         Assert.All(agents, agent => Assert.Null(agent.Settings));
     }

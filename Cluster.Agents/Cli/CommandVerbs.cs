@@ -1,0 +1,43 @@
+using System.CommandLine;
+using System.CommandLine.Invocation;
+using Cluster.Agents.Operator;
+using Cluster.Contracts.Commands;
+
+namespace Cluster.Agents.Cli;
+
+/// <summary>The <c>command</c> verb: send a command string to a command actor and print its replies as they arrive, one JSON line each.</summary>
+internal static class CommandVerbs
+{
+    public static Command Create(VerbRunner runner)
+    {
+        var actor = new Argument<string>("actor") { Description = "The command actor's name, e.g. camera." };
+        var commandString = new Argument<string>("command-string") { Description = "The command string, quoted, e.g. \"expose --time 2\"." };
+        var timeLimit = new Option<string?>("--time-limit") { Description = "How long the command may run on the actor's clock, e.g. \"10 s\"; none by default." };
+        var command = runner.Create(
+            "command",
+            "Sends a command string to a command actor and prints its replies as they arrive; exits 0 when it is done, 1 when it failed, timed out or was cancelled.",
+            async (parse, client, cancellationToken) =>
+            {
+                var text = parse.GetValue(commandString)!;
+                var limit = parse.GetValue(timeLimit) is { } given ? Agents.Core.Duration.Parse(given) : (TimeSpan?)null;
+                var status = await client.RunCommandAsync(parse.GetValue(actor)!, text, limit, line => runner.Output.WriteLineAsync(line), cancellationToken).ConfigureAwait(false);
+                return status == CommandStatus.Done ? 0 : 1;
+            },
+            actor,
+            commandString,
+            timeLimit);
+        // Bad input is refused with exit code 2 before anything connects to the cluster.
+        var connectAndRun = (AsynchronousCommandLineAction)command.Action!;
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            if (string.IsNullOrWhiteSpace(parse.GetValue(commandString)))
+            {
+                await parse.InvocationConfiguration.Error.WriteLineAsync("error: the command string is empty: give one, e.g. \"ping\".").ConfigureAwait(false);
+                return 2;
+            }
+
+            return await connectAndRun.InvokeAsync(parse, cancellationToken).ConfigureAwait(false);
+        });
+        return command;
+    }
+}
