@@ -1,11 +1,16 @@
 using System.Collections.Immutable;
+using System.Net;
+using Akka.Actor;
 using Akka.Cluster.Hosting;
 using Akka.Configuration;
 using Akka.Hosting;
 using Akka.Remote.Hosting;
+using Cluster.Agents.Core.Clocks;
+using Cluster.Agents.Core.ClusterTime;
 using Cluster.Agents.Core.Configuration;
 using Cluster.Agents.Core.Endpoints;
 using Cluster.Agents.Core.Registry;
+using Cluster.Agents.Core.Topics;
 using Cluster.Agents.Operator;
 using Cluster.Agents.Rpc;
 
@@ -18,7 +23,10 @@ public static class ClusterNodeHostingExtensions
     /// Configures the actor system as a cluster node: the HOCON of <c>hocon/</c>, the address and seeds of
     /// <paramref name="node"/>, Akka's logs sent to the host's Microsoft.Extensions.Logging (one category per class that
     /// logged, see <see cref="CategoryLoggerFactoryLogger"/>), the operator endpoint, and,
-    /// on nodes with the registry role, the <see cref="NameRegistry"/>.
+    /// on nodes with the registry role, the <see cref="NameRegistry"/>. The services' actors go in Akka.Hosting's
+    /// <see cref="ActorRegistry"/>, so <see cref="IRequiredActor{TKey}"/> finds them: <see cref="OperatorEndpoint"/> on every
+    /// node; <see cref="NameRegistry"/>, <see cref="AgentContainer"/>, <see cref="TopicBus"/> and <see cref="ClusterClock"/>
+    /// (whose actor takes the clock commands) on host nodes.
     /// </summary>
     /// <param name="builder">The Akka.Hosting builder.</param>
     /// <param name="node">Where the node lives and which seeds it joins.</param>
@@ -31,6 +39,87 @@ public static class ClusterNodeHostingExtensions
         Config programConfig,
         bool seedsItself = true)
     {
+        ArgumentNullException.ThrowIfNull(node);
+        ArgumentNullException.ThrowIfNull(programConfig);
+        return builder.WithNode(node.Ip, node.Port, [.. node.SeedAddresses.Select(address => address.ToString())], programConfig, seedsItself && node.Seeds.IsEmpty, []);
+    }
+
+    /// <summary>
+    /// Configures the actor system as a cluster node set up in code, as <see cref="WithClusterNode(AkkaConfigurationBuilder, NodeOptions, Config, bool)"/>
+    /// does; the cluster's name is the actor system's. The options are checked when the node starts.
+    /// </summary>
+    /// <param name="builder">The Akka.Hosting builder.</param>
+    /// <param name="configure">Sets the node's options.</param>
+    /// <returns>The builder.</returns>
+    /// <exception cref="ClusterConfigurationException">An option is wrong; the message names it, e.g. <c>ClusterNodeOptions.Port</c>.</exception>
+    /// <example>
+    /// <code>
+    /// services.AddAkka("robot", akka => akka
+    ///     .WithClusterNode(node =&gt; { node.Port = 4053; node.Seeds.Add("10.0.0.1:4053"); })
+    ///     .WithDevice&lt;DriveDevice&gt;("drive"));
+    /// </code>
+    /// </example>
+    public static AkkaConfigurationBuilder WithClusterNode(this AkkaConfigurationBuilder builder, Action<ClusterNodeOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        var options = new ClusterNodeOptions();
+        configure(options);
+        var seeds = options.Validate();
+        return builder.WithNode(options.Ip.Trim(), options.Port, [], options.ProgramConfig, options.SeedsItself && seeds.IsEmpty, seeds);
+    }
+
+    /// <summary>
+    /// Sets the topic bus's settings in code, over the node's HOCON and the embedded defaults, and starts the bus with
+    /// the node. The options are checked when the node starts.
+    /// </summary>
+    /// <param name="builder">The Akka.Hosting builder.</param>
+    /// <param name="configure">Sets the options to change; the others keep their configured values.</param>
+    /// <returns>The builder.</returns>
+    /// <exception cref="ClusterConfigurationException">An option is wrong; the message names it, e.g. <c>TopicBusOptions.ProbeInterval</c>.</exception>
+    public static AkkaConfigurationBuilder WithTopicBus(this AkkaConfigurationBuilder builder, Action<TopicBusOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
+        var options = new TopicBusOptions();
+        configure(options);
+        return builder
+            .AddHocon(options.ToConfig(), HoconAddMode.Prepend)
+            .WithActors((system, registry) => registry.TryRegister<TopicBus>(TopicBus.Get(system).Actor));
+    }
+
+    /// <summary>
+    /// Sets how the node's clock runs (<c>cluster-node.clock.mode</c>) in code, over the node's HOCON, and starts the clock
+    /// with the node.
+    /// </summary>
+    /// <param name="builder">The Akka.Hosting builder.</param>
+    /// <param name="mode">Real time, external (advanced by code through <see cref="NodeClock.External"/>) or follow (the cluster's clock source).</param>
+    /// <returns>The builder.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="mode"/> is not a <see cref="NodeClockMode"/>.</exception>
+    public static AkkaConfigurationBuilder WithNodeClock(this AkkaConfigurationBuilder builder, NodeClockMode mode)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var value = mode switch
+        {
+            NodeClockMode.Real => "real",
+            NodeClockMode.External => "external",
+            NodeClockMode.Follow => "follow",
+            _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, "The clock mode must be Real, External or Follow."),
+        };
+        return builder
+            .AddHocon($"{NodeClock.ModeKey} = {value}", HoconAddMode.Prepend)
+            .WithActors((system, _) => NodeClock.Get(system));
+    }
+
+    private static AkkaConfigurationBuilder WithNode(
+        this AkkaConfigurationBuilder builder,
+        string ip,
+        int port,
+        string[] seedNodes,
+        Config programConfig,
+        bool joinsItself,
+        ImmutableArray<DnsEndPoint> seedsJoinedAtStart)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
         var roles = programConfig.GetStringList("akka.cluster.roles")?.ToArray() ?? [];
         builder
             .AddHocon(programConfig, HoconAddMode.Append)
@@ -39,26 +128,30 @@ public static class ClusterNodeHostingExtensions
                 loggers.ClearLoggers();
                 loggers.AddLogger<CategoryLoggerFactoryLogger>();
             })
-            .WithRemoting(new RemoteOptions { HostName = node.Ip, PublicHostName = node.Ip, Port = node.Port })
-            .WithClustering(new ClusterOptions
+            .WithRemoting(new RemoteOptions { HostName = ip, PublicHostName = ip, Port = port })
+            .WithClustering(new ClusterOptions { Roles = roles, SeedNodes = seedNodes })
+            .WithActors((system, registry) =>
             {
-                Roles = roles,
-                SeedNodes = [.. node.SeedAddresses.Select(address => address.ToString())],
-            })
-            .WithActors((system, _) =>
-            {
-                system.ActorOf(OperatorEndpoint.Props(TimeProvider.System), OperatorEndpoint.Name);
+                var operatorEndpoint = system.ActorOf(OperatorEndpoint.Props(TimeProvider.System), OperatorEndpoint.Name);
+                registry.TryRegister<OperatorEndpoint>(operatorEndpoint);
 
                 // Started with the node, not on first use: peers send it their registrations as soon as this node is Up.
                 if (NameRegistry.IsEnabled(system))
                 {
-                    NameRegistry.Get(system);
-                    AgentContainer.Get(system);
+                    registry.TryRegister<NameRegistry>(NameRegistry.Get(system).Actor);
+                    registry.TryRegister<AgentContainer>(AgentContainer.Get(system).Actor);
+                    registry.TryRegister<TopicBus>(TopicBus.Get(system).Actor);
+                    registry.TryRegister<ClusterClock>(ClusterClock.Get(system).Actor);
                 }
 
-                if (node.Seeds.IsEmpty && seedsItself)
+                var cluster = Akka.Cluster.Cluster.Get(system);
+                if (!seedsJoinedAtStart.IsEmpty)
                 {
-                    var cluster = Akka.Cluster.Cluster.Get(system);
+                    // Seeds given in code become addresses only here, where the actor system's name is known.
+                    cluster.JoinSeedNodes([.. seedsJoinedAtStart.Select(seed => new Address("akka.tcp", system.Name, seed.Host, seed.Port))]);
+                }
+                else if (joinsItself)
+                {
                     cluster.Join(cluster.SelfAddress);
                 }
             });

@@ -14,7 +14,10 @@ namespace Cluster.Agents.Hosting;
 /// </summary>
 public static class NodeRunner
 {
-    /// <summary>Builds the generic host of a node, without starting it.</summary>
+    /// <summary>
+    /// Builds the generic host of a node, without starting it, with the readiness check of <see cref="NodeReadiness"/>
+    /// among its health checks.
+    /// </summary>
     /// <param name="node">Where the node lives and which seeds it joins.</param>
     /// <param name="programConfig">The program's HOCON over the base.</param>
     /// <param name="agents">The agents to spawn at start.</param>
@@ -26,21 +29,36 @@ public static class NodeRunner
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Logging.AddNodeConsole(verbose);
         builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromSeconds(15));
+        builder.Services.AddHealthChecks();
         builder.Services.AddAkka(node.Group, akka =>
         {
             akka.WithClusterNode(node, programConfig).WithAgents(agents);
             configure?.Invoke(akka);
+            akka.WithReadinessCheck();
         });
         return builder.Build();
     }
 
-    /// <summary>Starts the node, reports its address, and runs it until it is stopped.</summary>
+    /// <summary>
+    /// Starts the node, reports its address, and runs it until it is stopped. Under systemd (<c>NOTIFY_SOCKET</c> set) it
+    /// sends <c>READY=1</c> once the node is ready as <see cref="NodeReadiness"/> defines it, and <c>STOPPING=1</c> when it leaves.
+    /// </summary>
     /// <param name="host">The host from <see cref="Build"/>.</param>
     /// <param name="describe">What the node is, for its first line of output, e.g. "Lighthouse".</param>
     /// <param name="output">Where the start-up lines go.</param>
     /// <param name="cancellationToken">Stops the node gracefully.</param>
     /// <returns>The exit code: 0 after a graceful stop, 1 when the node could not start.</returns>
-    public static async Task<int> RunAsync(IHost host, string describe, TextWriter output, CancellationToken cancellationToken = default)
+    public static Task<int> RunAsync(IHost host, string describe, TextWriter output, CancellationToken cancellationToken = default) =>
+        RunAsync(host, describe, output, Environment.GetEnvironmentVariable(SystemdNotify.SocketVariable), cancellationToken);
+
+    /// <summary>Runs the node as <see cref="RunAsync(IHost, string, TextWriter, CancellationToken)"/> does, notifying the given socket.</summary>
+    /// <param name="host">The host from <see cref="Build"/>.</param>
+    /// <param name="describe">What the node is.</param>
+    /// <param name="output">Where the start-up lines go.</param>
+    /// <param name="notifySocket">The socket of <c>NOTIFY_SOCKET</c>, or null outside systemd.</param>
+    /// <param name="cancellationToken">Stops the node gracefully.</param>
+    /// <returns>The exit code.</returns>
+    internal static async Task<int> RunAsync(IHost host, string describe, TextWriter output, string? notifySocket, CancellationToken cancellationToken)
     {
         try
         {
@@ -55,11 +73,35 @@ public static class NodeRunner
         var system = host.Services.GetRequiredService<ActorSystem>();
         var cluster = Akka.Cluster.Cluster.Get(system);
         await output.WriteLineAsync($"{describe} listening at {cluster.SelfAddress} (roles: {string.Join(", ", cluster.SelfRoles)}); Ctrl+C to leave.").ConfigureAwait(false);
-        cluster.RegisterOnMemberUp(() => output.WriteLine($"cluster up: {cluster.SelfAddress} is Up in cluster '{system.Name}'."));
 
-        await host.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
+        // The host has started, so every agent has; Up is the rest of what readiness asks.
+        cluster.RegisterOnMemberUp(() =>
+        {
+            output.WriteLine($"cluster up: {cluster.SelfAddress} is Up in cluster '{system.Name}'.");
+            Notify(SystemdNotify.Ready, notifySocket, output);
+        });
+
+        var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
+        using (lifetime.ApplicationStopping.Register(() => Notify(SystemdNotify.Stopping, notifySocket, output)))
+        {
+            await host.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         await output.WriteLineAsync($"{describe} stopped: left the cluster.").ConfigureAwait(false);
         return 0;
+    }
+
+    private static void Notify(string state, string? notifySocket, TextWriter output)
+    {
+        try
+        {
+            SystemdNotify.Notify(state, notifySocket);
+        }
+        catch (System.Net.Sockets.SocketException e)
+        {
+            // A supervisor that stopped listening must not take the node down with it.
+            output.WriteLine($"warning: could not tell systemd {state} at {notifySocket}: {e.Message}");
+        }
     }
 
     private static Exception Innermost(Exception e)

@@ -47,6 +47,9 @@ public sealed class AgentContainer : IExtension
         EndpointClient.Get(system).AddResolver(AgentAddress.Scheme, (text, cancellationToken) => ResolveAsync(AgentAddress.Parse(text), cancellationToken));
     }
 
+    /// <summary>Gets the container's actor.</summary>
+    internal IActorRef Actor => _actor;
+
     /// <summary>Gets the node's actor system.</summary>
     public ActorSystem System { get; }
 

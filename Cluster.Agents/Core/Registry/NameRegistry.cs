@@ -57,6 +57,9 @@ public sealed class NameRegistry : IExtension
             RegistryActor.Name);
     }
 
+    /// <summary>Gets the registry's actor.</summary>
+    internal IActorRef Actor => _actor;
+
     /// <summary>Gets the registry's settings.</summary>
     public NameRegistrySettings Settings { get; }
 

@@ -56,6 +56,9 @@ public sealed class TopicBus : IExtension
         _actor = system.SystemActorOf(TopicBusActor.Props(this, _mediator, _serializer, Settings), "topic-bus");
     }
 
+    /// <summary>Gets the bus's actor.</summary>
+    internal IActorRef Actor => _actor;
+
     /// <summary>Gets the time now on the node's clock, as stamped on publishes and receipts.</summary>
     public DateTimeOffset UtcNow => _utcNow();
 
