@@ -27,11 +27,14 @@ public sealed partial class NodeProcess : IAsyncDisposable
     /// <summary>Gets a readable name for messages, e.g. "host-a".</summary>
     public string Name { get; }
 
-    /// <summary>Gets the PID of the program itself (the child of the <c>timeout</c> launcher).</summary>
+    /// <summary>Gets the PID of the program itself (the child of the <c>timeout</c> launcher), or 0 if it ended before its PID was read.</summary>
     public int ProgramPid { get; private set; }
 
     /// <summary>Gets everything the program printed so far, standard output and error interleaved.</summary>
     public string Output => string.Join(Environment.NewLine, _lines);
+
+    /// <summary>Gets the lines the program printed so far, standard output and error interleaved, in order.</summary>
+    public IReadOnlyList<string> Lines => _lines.ToArray();
 
     /// <summary>Gets the exit code once the process has exited.</summary>
     public int ExitCode => _launcher.ExitCode;
@@ -79,10 +82,27 @@ public sealed partial class NodeProcess : IAsyncDisposable
     /// <param name="environment">Environment variables to set (or, with a null value, to remove).</param>
     /// <param name="workingDirectory">The working directory, or null for the test's.</param>
     /// <param name="lifetime">How long it may run before <c>timeout</c> ends it; the default is 120 s.</param>
+    /// <param name="launcher">A command that runs <c>dotnet</c> in turn by replacing itself with it, such as <c>nsenter</c> into a network namespace; none by default.</param>
     /// <returns>The running process.</returns>
     public static NodeProcess StartDotnet(
         string name,
         IEnumerable<string> arguments,
+        IReadOnlyDictionary<string, string?>? environment = null,
+        string? workingDirectory = null,
+        TimeSpan? lifetime = null,
+        IEnumerable<string>? launcher = null) =>
+        StartCommand(name, [.. launcher ?? [], "dotnet", .. arguments], environment, workingDirectory, lifetime);
+
+    /// <summary>Starts any command under <c>timeout</c>, such as a process that holds a network namespace.</summary>
+    /// <param name="name">A readable name for messages.</param>
+    /// <param name="command">The program and its arguments; the program must not fork and exit (its PID is the one stopped).</param>
+    /// <param name="environment">Environment variables to set (or, with a null value, to remove).</param>
+    /// <param name="workingDirectory">The working directory, or null for the test's.</param>
+    /// <param name="lifetime">How long it may run before <c>timeout</c> ends it; the default is 120 s.</param>
+    /// <returns>The running process.</returns>
+    public static NodeProcess StartCommand(
+        string name,
+        IEnumerable<string> command,
         IReadOnlyDictionary<string, string?>? environment = null,
         string? workingDirectory = null,
         TimeSpan? lifetime = null)
@@ -96,7 +116,7 @@ public sealed partial class NodeProcess : IAsyncDisposable
             WorkingDirectory = workingDirectory ?? string.Empty,
         };
         // SIGKILL 5 s after the SIGTERM if the program ignores it.
-        foreach (var argument in (string[])["-k", "5", ((int)(lifetime ?? Lifetime).TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture), "dotnet", .. arguments])
+        foreach (var argument in (string[])["-k", "5", ((int)(lifetime ?? Lifetime).TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture), .. command])
         {
             start.ArgumentList.Add(argument);
         }
@@ -118,7 +138,7 @@ public sealed partial class NodeProcess : IAsyncDisposable
         launcher.Start();
         launcher.BeginOutputReadLine();
         launcher.BeginErrorReadLine();
-        node.ProgramPid = FindChild(launcher.Id);
+        node.ProgramPid = FindChild(launcher);
         return node;
     }
 
@@ -140,18 +160,32 @@ public sealed partial class NodeProcess : IAsyncDisposable
     /// <returns>The line.</returns>
     public async Task<string> WaitForLineAsync(string text, TimeSpan timeout)
     {
+        var index = await WaitForLineIndexAsync(text, timeout);
+        return Lines[index];
+    }
+
+    /// <summary>Waits until the program prints a line containing <paramref name="text"/> at or after line <paramref name="from"/>.</summary>
+    /// <param name="text">The text to wait for.</param>
+    /// <param name="timeout">How long to wait before failing with the output so far.</param>
+    /// <param name="from">The index of the first line to look at, counting from 0 over everything printed.</param>
+    /// <returns>The line's index in <see cref="Lines"/>.</returns>
+    public async Task<int> WaitForLineIndexAsync(string text, TimeSpan timeout, int from = 0)
+    {
         using var deadline = new CancellationTokenSource(timeout);
         while (true)
         {
-            var line = _lines.FirstOrDefault(l => l.Contains(text, StringComparison.Ordinal));
-            if (line is not null)
+            var lines = Lines;
+            for (var index = from; index < lines.Count; index++)
             {
-                return line;
+                if (lines[index].Contains(text, StringComparison.Ordinal))
+                {
+                    return index;
+                }
             }
 
             if (HasExited)
             {
-                throw new InvalidOperationException($"{Name} exited with code {ExitCode} before printing '{text}'. Output:\n{Output}");
+                throw new InvalidOperationException($"{Name} exited with code {ExitCode} before printing '{text}'{(from > 0 ? $" after line {from}" : string.Empty)}. Output:\n{Output}");
             }
 
             try
@@ -160,7 +194,7 @@ public sealed partial class NodeProcess : IAsyncDisposable
             }
             catch (OperationCanceledException)
             {
-                throw new TimeoutException($"{Name} did not print '{text}' within {timeout.TotalSeconds} s. Output:\n{Output}");
+                throw new TimeoutException($"{Name} did not print '{text}'{(from > 0 ? $" after line {from}" : string.Empty)} within {timeout.TotalSeconds} s. Output:\n{Output}");
             }
         }
     }
@@ -234,16 +268,29 @@ public sealed partial class NodeProcess : IAsyncDisposable
         }
     }
 
-    private static int FindChild(int parentPid)
+    private static int FindChild(Process launcher)
     {
-        // timeout forks the program at once; its PID appears in /proc shortly after.
+        // timeout forks the program at once; its PID appears in /proc shortly after. A short command may be over,
+        // and timeout with it, before its PID is read: then there is nothing left to stop (0).
+        var parentPid = launcher.Id;
         var children = $"/proc/{parentPid}/task/{parentPid}/children";
         var spin = Stopwatch.StartNew();
         while (spin.Elapsed < TimeSpan.FromSeconds(10))
         {
-            if (File.Exists(children) && File.ReadAllText(children).Split(' ', StringSplitOptions.RemoveEmptyEntries) is [var first, ..])
+            try
             {
-                return int.Parse(first, System.Globalization.CultureInfo.InvariantCulture);
+                if (File.ReadAllText(children).Split(' ', StringSplitOptions.RemoveEmptyEntries) is [var first, ..])
+                {
+                    return int.Parse(first, System.Globalization.CultureInfo.InvariantCulture);
+                }
+            }
+            catch (IOException)
+            {
+            }
+
+            if (launcher.HasExited)
+            {
+                return 0;
             }
 
             Thread.Yield();
