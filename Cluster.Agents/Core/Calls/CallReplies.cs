@@ -73,6 +73,7 @@ internal sealed class CallReplies : MinimalActorRef
             CallReply reply => reply.CallId,
             CallFailed failed => failed.CallId,
             StreamItem item => item.CallId,
+            StreamItems items => items.CallId,
             StreamCompleted completed => completed.CallId,
             _ => 0,
         };
@@ -89,7 +90,7 @@ internal sealed class CallReplies : MinimalActorRef
         }
         else if (_waiting.TryRemove(callId, out var answer))
         {
-            if (message is StreamItem or StreamCompleted)
+            if (message is StreamItem or StreamItems or StreamCompleted)
             {
                 // A stream endpoint answered a plain request: the caller learns it at once instead of at its deadline.
                 answer.TrySetException(new InvalidOperationException(
@@ -108,6 +109,19 @@ internal sealed class CallReplies : MinimalActorRef
         {
             case StreamItem item:
                 stream.TryWrite(item.Value);
+                break;
+            case StreamItems items:
+                foreach (var value in items.Values)
+                {
+                    stream.TryWrite(value);
+                }
+
+                if (items.Completed)
+                {
+                    _streams.TryRemove(callId, out _);
+                    stream.TryComplete();
+                }
+
                 break;
             case StreamCompleted:
                 _streams.TryRemove(callId, out _);
