@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Akka.Actor;
 using Akka.Event;
 using Cluster.Contracts.Calls;
@@ -98,8 +99,12 @@ public sealed class IncomingCall
     /// <param name="stream">The values.</param>
     /// <param name="toWire">Turns each value into what is sent.</param>
     /// <param name="onCapturedContext">Whether to continue on the captured context after each wait (an actor's, to keep its mailbox held).</param>
+    /// <param name="leaveAfterFirstBatch">
+    /// Whether the caller's thread (an actor's) sends only the first batch, and the rest is read on the thread pool: a short
+    /// stream then leaves without a hop to another thread, and a long one does not hold the actor.
+    /// </param>
     /// <returns>A task that completes, never faulted, once the stream has ended.</returns>
-    internal async Task SendStreamAsync(IAsyncEnumerable<object?> stream, Func<object?, object?> toWire, bool onCapturedContext)
+    internal async Task SendStreamAsync(IAsyncEnumerable<object?> stream, Func<object?, object?> toWire, bool onCapturedContext, bool leaveAfterFirstBatch = false)
     {
         var batch = new Batch(this);
         try
@@ -113,11 +118,23 @@ public sealed class IncomingCall
                     if (!next.IsCompleted)
                     {
                         batch.Flush(completed: false);
+                        if (leaveAfterFirstBatch)
+                        {
+                            // Left before the wait, so no value that comes later is read on the caller's thread.
+                            leaveAfterFirstBatch = false;
+                            await default(ToThreadPool);
+                        }
                     }
 
                     if (!await next.ConfigureAwait(onCapturedContext) || !batch.Add(toWire(items.Current)))
                     {
                         break;
+                    }
+
+                    if (leaveAfterFirstBatch && batch.Sent)
+                    {
+                        leaveAfterFirstBatch = false;
+                        await default(ToThreadPool);
                     }
                 }
             }
@@ -169,6 +186,8 @@ public sealed class IncomingCall
         private long _bytes;
 
         public bool Failed { get; private set; }
+
+        public bool Sent { get; private set; }
 
         // False when the value cannot reach the caller: the values before it are sent, then the error, and the stream stops.
         public bool Add(object? value)
@@ -234,9 +253,26 @@ public sealed class IncomingCall
                 call._replyTo.Tell(new StreamItems(call.CallId, [.. _values], completed));
             }
 
+            Sent = true;
             _values.Clear();
             _payloads.Clear();
             _bytes = 0;
         }
+    }
+
+    // Moves the rest of a method to the thread pool, whatever the context it runs on.
+    private readonly struct ToThreadPool : ICriticalNotifyCompletion
+    {
+        public bool IsCompleted => false;
+
+        public ToThreadPool GetAwaiter() => this;
+
+        public void GetResult()
+        {
+        }
+
+        public void OnCompleted(Action continuation) => ThreadPool.QueueUserWorkItem(static run => run(), continuation, preferLocal: false);
+
+        public void UnsafeOnCompleted(Action continuation) => ThreadPool.UnsafeQueueUserWorkItem(static run => run(), continuation, preferLocal: false);
     }
 }

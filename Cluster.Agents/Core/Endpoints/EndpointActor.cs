@@ -310,7 +310,7 @@ public abstract class EndpointActor : UntypedActor
         var stream = Endpoint.AsStream(result);
         if (stream is not null && concurrent)
         {
-            _ = Task.Run(() => call.SendStreamAsync(stream, ToWire, onCapturedContext: false));
+            _ = call.SendStreamAsync(stream, ToWire, onCapturedContext: false, leaveAfterFirstBatch: true);
             return;
         }
 
