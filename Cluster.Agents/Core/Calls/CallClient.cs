@@ -243,7 +243,7 @@ public sealed class CallClient : IExtension
             {
                 while (channel.Reader.TryRead(out var value))
                 {
-                    yield return Expect<T>(value, describe);
+                    yield return value is T typed and not UnreadablePayload ? typed : Expect<T>(value, describe);
                 }
             }
         }
