@@ -292,6 +292,7 @@ public sealed class Command
 
             if (Parent is null)
             {
+                _runner.Ended(this);
                 _outlet?.Complete();
             }
 

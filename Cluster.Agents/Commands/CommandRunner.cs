@@ -69,9 +69,7 @@ internal sealed class CommandRunner
         var command = new Command(this, body, commanderId, id, null, outlet, silent, isInternal: false);
         if (commanderId is not null)
         {
-            var key = (commanderId, id);
-            _running[key] = command;
-            _ = command.Completion.ContinueWith(_ => _running.TryRemove(new KeyValuePair<(string, long), Command>(key, command)), TaskScheduler.Default);
+            _running[(commanderId, id)] = command;
         }
 
         if (timeLimit is { } limit)
@@ -100,6 +98,16 @@ internal sealed class CommandRunner
 
         Dispatch(child, words);
         return child;
+    }
+
+    /// <summary>Forgets a command that has ended, so it can no longer be cancelled; called by the command itself.</summary>
+    public void Ended(Command command)
+    {
+        // Only a top-level command from a commander is in the table; a child shares its parent's key and must not remove it.
+        if (command.Parent is null && command.CommanderId is { } commanderId)
+        {
+            _running.TryRemove(new KeyValuePair<(string, long), Command>((commanderId, command.Id), command));
+        }
     }
 
     public bool Cancel(string commanderId, long id)

@@ -42,3 +42,12 @@ public sealed record RemoteError(
     string ExceptionType,
     string Message,
     string RemoteStackTrace) : IClusterMessage;
+
+/// <summary>
+/// Several values of a stream of answers to a <see cref="CallRequest"/> in one message, in order, and when
+/// <paramref name="Completed"/> also the end of the stream: the caller reads them as the same values sent one by one.
+/// </summary>
+/// <param name="CallId">The request's <see cref="CallRequest.CallId"/>.</param>
+/// <param name="Values">The values, in the order they were produced; null is a valid value.</param>
+/// <param name="Completed">Whether the stream ends after these values, as a <see cref="StreamCompleted"/> would end it.</param>
+public sealed record StreamItems(long CallId, IReadOnlyList<object?> Values, bool Completed) : IClusterMessage;

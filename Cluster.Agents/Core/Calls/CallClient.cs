@@ -219,21 +219,38 @@ public sealed class CallClient : IExtension
         CallTarget describe,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var channel = Channel.CreateUnbounded<object?>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
-        var call = _system.SystemActorOf(StreamCallActor.Props(target, callId, request, channel.Writer, deadline, describe));
+        var channel = Channel.CreateUnbounded<object?>(new UnboundedChannelOptions { SingleReader = true });
+
+        // Every ending of the stream completes the channel, so values that arrived before it are still read first:
+        // the answers (through the shared reply reference), the deadline and the target's termination (through the
+        // shared watch). Which comes first wins; the others find the channel completed.
+        using var giveUp = new CancellationTokenSource();
+        var pending = _watches.Begin(target, giveUp);
+        _replies.ExpectStream(callId, channel.Writer);
+        using var ending = giveUp.Token.Register(() => channel.Writer.TryComplete(pending.Terminated.IsCompleted
+            ? new TargetTerminatedException(describe.Name, describe.Node, pending.Terminated.Result)
+            : new TimeoutException(
+                $"The stream from '{describe.Name}' on {describe.Node} did not complete within its deadline of {CallTarget.Format(deadline)} (wall time).")));
         try
         {
+            if (deadline != Timeout.InfiniteTimeSpan)
+            {
+                giveUp.CancelAfter(deadline);
+            }
+
+            target.Tell(request, _replies);
             while (await channel.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
             {
                 while (channel.Reader.TryRead(out var value))
                 {
-                    yield return Expect<T>(value, describe);
+                    yield return value is T typed and not UnreadablePayload ? typed : Expect<T>(value, describe);
                 }
             }
         }
         finally
         {
-            _system.Stop(call);
+            _replies.Forget(callId);
+            CallWatches.End(pending);
         }
     }
 

@@ -19,7 +19,8 @@ namespace Cluster.Agents.Core.Calls;
 /// serializer writes around them: each payload is serialized once, and the receiving node reads the plain message.</para>
 /// <para>Layout: a format byte, a kind byte, the call number (little-endian), then for a request, a reply or a stream
 /// item a byte that says whether a payload follows and the payload's bytes to the end; for a failure the five strings
-/// of <see cref="RemoteError"/>, length-prefixed UTF-8.</para>
+/// of <see cref="RemoteError"/>, length-prefixed UTF-8; for several stream items (<see cref="StreamItems"/>) a byte that
+/// says whether the stream ends, the count, then each payload's length (-1 for null) and bytes.</para>
 /// <para>A payload this node cannot deserialize arrives as an <see cref="UnreadablePayload"/>, so that the call is
 /// answered with the error rather than dropped with a log line.</para>
 /// </remarks>
@@ -47,6 +48,7 @@ public sealed class CallMessageSerializer : AkkaSerializer
         StreamItem = 3,
         Failed = 4,
         StreamCompleted = 5,
+        StreamItems = 6,
     }
 
     /// <inheritdoc />
@@ -65,6 +67,8 @@ public sealed class CallMessageSerializer : AkkaSerializer
         CallRequest or CallReply or StreamItem => WithPayload(obj, null),
         CallFailed failed => Failure(failed),
         StreamCompleted completed => Start(Kind.StreamCompleted, completed.CallId, 0),
+        PreparedStreamItems items => Items(items.CallId, items.Payloads, items.Completed),
+        StreamItems items => Items(items.CallId, [.. items.Values.Select(value => value is null ? null : Payloads.ToBinary(value))], items.Completed),
         _ => throw new ArgumentException($"{nameof(CallMessageSerializer)} writes only the call protocol's messages, not {obj?.GetType().FullName ?? "null"}.", nameof(obj)),
     };
 
@@ -89,6 +93,7 @@ public sealed class CallMessageSerializer : AkkaSerializer
                 Kind.StreamItem => new StreamItem(callId, ReadPayload(bytes, kind, callId)),
                 Kind.Failed => ReadFailure(span, callId),
                 Kind.StreamCompleted => new StreamCompleted(callId),
+                Kind.StreamItems => ReadItems(bytes, callId),
                 _ => throw new SerializationException($"Unknown call message kind {(byte)kind}."),
             };
         }
@@ -170,6 +175,69 @@ public sealed class CallMessageSerializer : AkkaSerializer
         }
     }
 
+    private static byte[] Items(long callId, IReadOnlyList<byte[]?> payloads, bool completed)
+    {
+        var bytes = Start(Kind.StreamItems, callId, 1 + sizeof(int) + payloads.Sum(payload => sizeof(int) + (payload?.Length ?? 0)));
+        var span = bytes.AsSpan();
+        span[Header] = completed ? (byte)1 : (byte)0;
+        BinaryPrimitives.WriteInt32LittleEndian(span[(Header + 1)..], payloads.Count);
+        var at = Header + 1 + sizeof(int);
+        foreach (var payload in payloads)
+        {
+            BinaryPrimitives.WriteInt32LittleEndian(span[at..], payload?.Length ?? -1);
+            at += sizeof(int);
+            if (payload is not null)
+            {
+                payload.CopyTo(span[at..]);
+                at += payload.Length;
+            }
+        }
+
+        return bytes;
+    }
+
+    private StreamItems ReadItems(byte[] bytes, long callId)
+    {
+        var span = bytes.AsSpan();
+        var completed = span[Header] == 1;
+        var count = BinaryPrimitives.ReadInt32LittleEndian(span[(Header + 1)..]);
+        if (count < 0 || count > bytes.Length)
+        {
+            throw new SerializationException($"A batch of stream items claims {count} values in {bytes.Length} bytes.");
+        }
+
+        var values = new object?[count];
+        var at = Header + 1 + sizeof(int);
+        for (var i = 0; i < count; i++)
+        {
+            var length = BinaryPrimitives.ReadInt32LittleEndian(span[at..]);
+            at += sizeof(int);
+            if (length < 0)
+            {
+                continue;
+            }
+
+            if (length > bytes.Length - at)
+            {
+                throw new SerializationException($"Stream item {i} of call {callId} claims {length} bytes where {bytes.Length - at} are left.");
+            }
+
+            try
+            {
+                values[i] = Payloads.FromBinary(bytes[at..(at + length)], typeof(object));
+            }
+            catch (Exception e)
+            {
+                values[i] = new UnreadablePayload(
+                    $"The answer of call {callId} cannot be read on {system.Provider.DefaultAddress}: {e.GetType().Name}: {e.Message}");
+            }
+
+            at += length;
+        }
+
+        return new StreamItems(callId, values, completed);
+    }
+
     private byte[] Failure(CallFailed failed)
     {
         var error = failed.Error;
@@ -193,3 +261,12 @@ public sealed class CallMessageSerializer : AkkaSerializer
 /// <param name="Message">The message.</param>
 /// <param name="Payload">Its payload (or value), serialized.</param>
 internal sealed record PreparedCallMessage(object Message, byte[] Payload);
+
+/// <summary>
+/// Several stream items for another node, their values already serialized (by <see cref="WireCheck"/>);
+/// <see cref="CallMessageSerializer"/> writes it as a <see cref="StreamItems"/>, which the receiver gets.
+/// </summary>
+/// <param name="CallId">The call's number.</param>
+/// <param name="Payloads">Each value serialized, or null for a null value.</param>
+/// <param name="Completed">Whether the stream ends after these values.</param>
+internal sealed record PreparedStreamItems(long CallId, byte[]?[] Payloads, bool Completed);

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Threading.Channels;
 using Akka.Actor;
 using Akka.Event;
 using Cluster.Contracts.Calls;
@@ -7,7 +8,8 @@ namespace Cluster.Agents.Core.Calls;
 
 /// <summary>
 /// Where the answers to this node's requests arrive: one actor reference for every request, which completes the
-/// waiting call whose number the answer carries, on the thread that delivers it.
+/// waiting call whose number the answer carries, on the thread that delivers it. Streams arrive here too, each
+/// value written into its call's channel.
 /// </summary>
 /// <remarks>
 /// Akka's Ask creates and registers an actor reference per call, and a node that answers resolves each new
@@ -18,6 +20,7 @@ namespace Cluster.Agents.Core.Calls;
 internal sealed class CallReplies : MinimalActorRef
 {
     private readonly ConcurrentDictionary<long, TaskCompletionSource<object>> _waiting = new();
+    private readonly ConcurrentDictionary<long, ChannelWriter<object?>> _streams = new();
     private readonly ILoggingAdapter _log;
 
     public CallReplies(ExtendedActorSystem system)
@@ -44,9 +47,23 @@ internal sealed class CallReplies : MinimalActorRef
         return answer.Task;
     }
 
+    /// <summary>
+    /// Writes the answers to stream call <paramref name="callId"/> into <paramref name="writer"/>, and completes it when the
+    /// stream ends (with a <see cref="RemoteException"/> when it fails); <see cref="Forget"/> it when the call ends.
+    /// </summary>
+    /// <param name="callId">The call's number.</param>
+    /// <param name="writer">Where the values go, in the order they arrive.</param>
+    public void ExpectStream(long callId, ChannelWriter<object?> writer) => _streams[callId] = writer;
+
     /// <summary>Stops waiting for call <paramref name="callId"/>: an answer that comes later is dropped.</summary>
     /// <param name="callId">The call's number.</param>
-    public void Forget(long callId) => _waiting.TryRemove(callId, out _);
+    public void Forget(long callId)
+    {
+        if (!_waiting.TryRemove(callId, out _))
+        {
+            _streams.TryRemove(callId, out _);
+        }
+    }
 
     /// <inheritdoc />
     protected override void TellInternal(object message, IActorRef sender)
@@ -56,6 +73,7 @@ internal sealed class CallReplies : MinimalActorRef
             CallReply reply => reply.CallId,
             CallFailed failed => failed.CallId,
             StreamItem item => item.CallId,
+            StreamItems items => items.CallId,
             StreamCompleted completed => completed.CallId,
             _ => 0,
         };
@@ -66,9 +84,13 @@ internal sealed class CallReplies : MinimalActorRef
                 message.GetType().FullName,
                 sender);
         }
+        else if (_streams.TryGetValue(callId, out var stream))
+        {
+            Deliver(callId, stream, message);
+        }
         else if (_waiting.TryRemove(callId, out var answer))
         {
-            if (message is StreamItem or StreamCompleted)
+            if (message is StreamItem or StreamItems or StreamCompleted)
             {
                 // A stream endpoint answered a plain request: the caller learns it at once instead of at its deadline.
                 answer.TrySetException(new InvalidOperationException(
@@ -77,6 +99,44 @@ internal sealed class CallReplies : MinimalActorRef
             }
 
             answer.TrySetResult(message);
+        }
+    }
+
+    // Messages of one call arrive here one at a time and in the order they were sent (one connection, or the sending thread).
+    private void Deliver(long callId, ChannelWriter<object?> stream, object message)
+    {
+        switch (message)
+        {
+            case StreamItem item:
+                stream.TryWrite(item.Value);
+                break;
+            case StreamItems items:
+                foreach (var value in items.Values)
+                {
+                    stream.TryWrite(value);
+                }
+
+                if (items.Completed)
+                {
+                    _streams.TryRemove(callId, out _);
+                    stream.TryComplete();
+                }
+
+                break;
+            case StreamCompleted:
+                _streams.TryRemove(callId, out _);
+                stream.TryComplete();
+                break;
+            case CallReply reply:
+                // A plain answer to a stream call is a stream of one.
+                _streams.TryRemove(callId, out _);
+                stream.TryWrite(reply.Value);
+                stream.TryComplete();
+                break;
+            case CallFailed failed:
+                _streams.TryRemove(callId, out _);
+                stream.TryComplete(new RemoteException(failed.Error));
+                break;
         }
     }
 }

@@ -110,12 +110,10 @@ public static class CallResponder
             return;
         }
 
+        IAsyncEnumerable<object?> values;
         try
         {
-            await foreach (var value in handler(call.Payload).ConfigureAwait(false))
-            {
-                call.Next(value);
-            }
+            values = handler(call.Payload);
         }
         catch (Exception e)
         {
@@ -123,7 +121,7 @@ public static class CallResponder
             return;
         }
 
-        call.Complete();
+        await call.SendStreamAsync(values, value => value, onCapturedContext: false).ConfigureAwait(false);
     }
 
     // The handlers never see a payload this node could not read: the call is answered with the error instead.

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Akka.Actor;
 using Akka.Event;
 using Cluster.Contracts.Calls;
@@ -86,6 +87,75 @@ public sealed class IncomingCall
         }
     }
 
+    /// <summary>
+    /// Answers with every value of <paramref name="stream"/>, then the end of the stream; an exception it throws ends the
+    /// stream with that error after the values already produced.
+    /// </summary>
+    /// <remarks>
+    /// Values already at hand leave together in one <see cref="StreamItems"/>, the last of them with the end of the stream,
+    /// so a short stream costs one message; a value is never held back waiting for the next one: when the stream has
+    /// nothing more at once, what is held leaves before the wait.
+    /// </remarks>
+    /// <param name="stream">The values.</param>
+    /// <param name="toWire">Turns each value into what is sent.</param>
+    /// <param name="onCapturedContext">Whether to continue on the captured context after each wait (an actor's, to keep its mailbox held).</param>
+    /// <param name="leaveAfterFirstBatch">
+    /// Whether the caller's thread (an actor's) sends only the first batch, and the rest is read on the thread pool: a short
+    /// stream then leaves without a hop to another thread, and a long one does not hold the actor.
+    /// </param>
+    /// <returns>A task that completes, never faulted, once the stream has ended.</returns>
+    internal async Task SendStreamAsync(IAsyncEnumerable<object?> stream, Func<object?, object?> toWire, bool onCapturedContext, bool leaveAfterFirstBatch = false)
+    {
+        var batch = new Batch(this);
+        try
+        {
+            var items = stream.GetAsyncEnumerator();
+            try
+            {
+                while (true)
+                {
+                    var next = items.MoveNextAsync();
+                    if (!next.IsCompleted)
+                    {
+                        batch.Flush(completed: false);
+                        if (leaveAfterFirstBatch)
+                        {
+                            // Left before the wait, so no value that comes later is read on the caller's thread.
+                            leaveAfterFirstBatch = false;
+                            await default(ToThreadPool);
+                        }
+                    }
+
+                    if (!await next.ConfigureAwait(onCapturedContext) || !batch.Add(toWire(items.Current)))
+                    {
+                        break;
+                    }
+
+                    if (leaveAfterFirstBatch && batch.Sent)
+                    {
+                        leaveAfterFirstBatch = false;
+                        await default(ToThreadPool);
+                    }
+                }
+            }
+            finally
+            {
+                await items.DisposeAsync().ConfigureAwait(onCapturedContext);
+            }
+        }
+        catch (Exception e)
+        {
+            batch.Flush(completed: false);
+            Fail(e);
+            return;
+        }
+
+        if (!batch.Failed)
+        {
+            batch.Flush(completed: true);
+        }
+    }
+
     private void Send(object message, object? value, string what)
     {
         if (!ExpectsReply)
@@ -102,5 +172,107 @@ public sealed class IncomingCall
         {
             Fail(new ArgumentException(problem));
         }
+    }
+
+    // The values of a stream waiting to leave together; for a remote caller each is serialized (and checked) as it is added.
+    private sealed class Batch(IncomingCall call)
+    {
+        private const int MaxCount = 256;
+        private const long MaxBytes = 64 * 1024;
+
+        private readonly bool _remote = !call._replyTo.Path.Address.HasLocalScope;
+        private readonly List<object?> _values = [];
+        private readonly List<byte[]?> _payloads = [];
+        private long _bytes;
+
+        public bool Failed { get; private set; }
+
+        public bool Sent { get; private set; }
+
+        // False when the value cannot reach the caller: the values before it are sent, then the error, and the stream stops.
+        public bool Add(object? value)
+        {
+            if (!call.ExpectsReply)
+            {
+                return true;
+            }
+
+            byte[]? payload = null;
+            if (_remote && value is not null)
+            {
+                payload = call._wire.Serialize(call._replyTo, value, "stream item", out var problem);
+                if (payload is null)
+                {
+                    Flush(completed: false);
+                    call.Fail(new ArgumentException(problem));
+                    Failed = true;
+                    return false;
+                }
+
+                // A batch stays well inside the frame remoting carries; each value alone was checked against it.
+                if (_bytes + payload.Length > Math.Min(MaxBytes, call._wire.MaximumFrameSize / 2))
+                {
+                    Flush(completed: false);
+                }
+
+                _bytes += payload.Length;
+            }
+
+            _values.Add(value);
+            _payloads.Add(payload);
+            if (_values.Count == MaxCount)
+            {
+                Flush(completed: false);
+            }
+
+            return true;
+        }
+
+        public void Flush(bool completed)
+        {
+            if (!call.ExpectsReply || (_values.Count == 0 && !completed))
+            {
+                return;
+            }
+
+            if (_values.Count == 0)
+            {
+                call._replyTo.Tell(new StreamCompleted(call.CallId));
+            }
+            else if (_values.Count == 1 && !completed)
+            {
+                var item = new StreamItem(call.CallId, _values[0]);
+                call._replyTo.Tell(_payloads[0] is { } payload ? new PreparedCallMessage(item, payload) : item);
+            }
+            else if (_remote)
+            {
+                call._replyTo.Tell(new PreparedStreamItems(call.CallId, [.. _payloads], completed));
+            }
+            else
+            {
+                call._replyTo.Tell(new StreamItems(call.CallId, [.. _values], completed));
+            }
+
+            Sent = true;
+            _values.Clear();
+            _payloads.Clear();
+            _bytes = 0;
+        }
+    }
+
+    // Moves the rest of a method to the thread pool, whatever the context it runs on.
+    private readonly struct ToThreadPool : ICriticalNotifyCompletion
+    {
+        public bool IsCompleted => false;
+
+        public ToThreadPool GetAwaiter() => this;
+
+        public void GetResult()
+        {
+        }
+
+        public void OnCompleted(Action continuation) => ThreadPool.QueueUserWorkItem(static run => run(), continuation, preferLocal: false);
+
+        public void UnsafeOnCompleted(Action continuation) => ThreadPool.UnsafeQueueUserWorkItem(static run => run(), continuation, preferLocal: false);
     }
 }

@@ -20,6 +20,9 @@ internal sealed class WireCheck
     private readonly ConcurrentDictionary<Type, bool> _readBackTypes = new();
     private CallMessageSerializer? _serializer;
 
+    /// <summary>Gets the largest message remoting carries, in bytes.</summary>
+    public long MaximumFrameSize => _maximumFrameSize;
+
     public WireCheck(ExtendedActorSystem system)
     {
         _system = system;
@@ -41,12 +44,25 @@ internal sealed class WireCheck
     /// <returns>The message itself for a local target; for a remote one, the message with its value serialized.</returns>
     public object Prepare(IActorRef target, object message, object? value, string what, out string? problem)
     {
-        problem = null;
         if (value is null || target.Path.Address.HasLocalScope)
         {
+            problem = null;
             return message;
         }
 
+        var bytes = Serialize(target, value, what, out problem);
+        return bytes is null ? message : new PreparedCallMessage(message, bytes);
+    }
+
+    /// <summary>Serializes <paramref name="value"/> to reach the remote <paramref name="target"/>, or says why it cannot.</summary>
+    /// <param name="target">The remote receiver.</param>
+    /// <param name="value">The value.</param>
+    /// <param name="what">What the value is, for the error.</param>
+    /// <param name="problem">Null if it can be sent, else why not.</param>
+    /// <returns>Its bytes, or null when it cannot be sent.</returns>
+    public byte[]? Serialize(IActorRef target, object value, string what, out string? problem)
+    {
+        problem = null;
         var type = value.GetType();
         byte[] bytes;
         try
@@ -56,13 +72,13 @@ internal sealed class WireCheck
         catch (Exception e)
         {
             problem = $"the {what} of type {type.FullName} cannot be serialized to reach {target.Path}: {e.GetType().Name}: {e.Message}";
-            return message;
+            return null;
         }
 
         if (bytes.Length >= _maximumFrameSize)
         {
             problem = $"the {what} of type {type.FullName} is {bytes.Length} bytes serialized, more than akka.remote.dot-netty.tcp.maximum-frame-size ({_maximumFrameSize} bytes)";
-            return message;
+            return null;
         }
 
         if (!_readBackTypes.ContainsKey(type))
@@ -74,12 +90,12 @@ internal sealed class WireCheck
             catch (Exception e)
             {
                 problem = $"the {what} of type {type.FullName} would be refused by the receiving node: the serializer cannot read it back: {e.GetType().Name}: {e.Message}";
-                return message;
+                return null;
             }
 
             _readBackTypes.TryAdd(type, true);
         }
 
-        return new PreparedCallMessage(message, bytes);
+        return bytes;
     }
 }

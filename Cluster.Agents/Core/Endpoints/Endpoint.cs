@@ -65,8 +65,9 @@ public sealed class Endpoint
     /// its next message while the stream runs (commands that run side by side and can be cancelled while they run).
     /// </summary>
     /// <value>The default is false: the actor waits for the stream's end before its next message.</value>
-    /// <remarks>The handler itself still runs on the actor; only the reading of its stream moves to the thread pool, so
-    /// the stream must not touch the actor's unsynchronized state.</remarks>
+    /// <remarks>The handler itself still runs on the actor; so does the reading of the values its stream has at hand at
+    /// once (up to one batch of them), which then leave in one message; the rest of the reading moves to the thread pool,
+    /// so the stream must not touch the actor's unsynchronized state.</remarks>
     public bool StreamsConcurrently { get; init; }
 
     /// <summary>Declares an endpoint whose handler takes the arguments as they arrived, any number of them.</summary>

@@ -279,24 +279,6 @@ public abstract class EndpointActor : UntypedActor
         Answer(call, result, concurrent);
     }
 
-    private static async Task SendStream(IncomingCall call, IAsyncEnumerable<object?> stream, Func<object?, object?> toWire)
-    {
-        try
-        {
-            await foreach (var item in stream.ConfigureAwait(false))
-            {
-                call.Next(toWire(item));
-            }
-        }
-        catch (Exception e)
-        {
-            call.Fail(e);
-            return;
-        }
-
-        call.Complete();
-    }
-
     private void Answer(IncomingCall call, object? result, bool concurrent)
     {
         if (result is Task task)
@@ -328,29 +310,13 @@ public abstract class EndpointActor : UntypedActor
         var stream = Endpoint.AsStream(result);
         if (stream is not null && concurrent)
         {
-            _ = Task.Run(() => SendStream(call, stream, ToWire));
+            _ = call.SendStreamAsync(stream, ToWire, onCapturedContext: false, leaveAfterFirstBatch: true);
             return;
         }
 
         if (stream is not null)
         {
-            RunTask(async () =>
-            {
-                try
-                {
-                    await foreach (var item in stream.ConfigureAwait(true))
-                    {
-                        call.Next(ToWire(item));
-                    }
-                }
-                catch (Exception e)
-                {
-                    call.Fail(e);
-                    return;
-                }
-
-                call.Complete();
-            });
+            RunTask(() => call.SendStreamAsync(stream, ToWire, onCapturedContext: true));
             return;
         }
 

@@ -184,6 +184,33 @@ public sealed class CallClientSpec : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public async Task A_stream_whose_values_are_all_at_hand_is_answered_in_one_message_that_also_ends_it()
+    {
+        var counter = Sys.ActorOf(TestResponder.Props(), "at-once");
+
+        counter.Tell(new Contracts.Calls.CallRequest(4, new CountAtOnce(3)), TestActor);
+
+        var items = await ExpectMsgAsync<Contracts.Calls.StreamItems>(Patience);
+        Assert.Equal(4, items.CallId);
+        Assert.Equal(new object?[] { 1, 2, 3 }, items.Values);
+        Assert.True(items.Completed);
+    }
+
+    [Fact]
+    public async Task A_long_stream_whose_values_are_at_hand_arrives_whole_and_in_order()
+    {
+        var counter = Sys.ActorOf(TestResponder.Props(), "many-at-once");
+
+        var values = new List<int>();
+        await foreach (var value in Calls.StreamAsync<int>(counter, new CountAtOnce(1000), Deadline))
+        {
+            values.Add(value);
+        }
+
+        Assert.Equal(Enumerable.Range(1, 1000), values);
+    }
+
+    [Fact]
     public async Task A_stream_delivers_its_values_in_order_then_completes()
     {
         var counter = Sys.ActorOf(TestResponder.Props(), "counter");

@@ -42,6 +42,32 @@ public sealed class CallContractsSpec : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public void Several_stream_items_round_trip_with_their_nulls_order_and_end()
+    {
+        var items = new StreamItems(9, [1, null, new Echo("three")], Completed: true);
+        var serializer = Sys.Serialization.FindSerializerFor(items);
+
+        var copy = Assert.IsType<StreamItems>(serializer.FromBinary(serializer.ToBinary(items), typeof(StreamItems)));
+
+        Assert.IsType<CallMessageSerializer>(serializer);
+        Assert.Equal(9, copy.CallId);
+        Assert.Equal(items.Values, copy.Values);
+        Assert.True(copy.Completed);
+    }
+
+    [Fact]
+    public void Prepared_stream_items_are_written_as_the_plain_items()
+    {
+        var items = new StreamItems(3, ["a", null], Completed: false);
+        var calls = (CallMessageSerializer)Serializer;
+        var prepared = new PreparedStreamItems(3, [calls.SerializePayload("a"), null], Completed: false);
+
+        var bytes = Sys.Serialization.FindSerializerFor(prepared).ToBinary(prepared);
+
+        Assert.Equal(Serializer.ToBinary(items), bytes);
+    }
+
+    [Fact]
     public void A_prepared_message_is_written_as_the_plain_message_around_its_serialized_payload()
     {
         var request = new CallRequest(5, new Echo("already serialized"));

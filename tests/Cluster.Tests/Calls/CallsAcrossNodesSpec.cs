@@ -48,6 +48,20 @@ public sealed class CallsAcrossNodesSpec(TwoNodeClusterFixture fixture) : IClass
     }
 
     [Fact]
+    public async Task A_long_stream_whose_values_are_at_hand_arrives_across_nodes_whole_and_in_order()
+    {
+        await RegisterResponderAsync("across/many");
+
+        var values = new List<int>();
+        await foreach (var value in Calls.StreamAsync<int>("across/many", new CountAtOnce(1000), Deadline))
+        {
+            values.Add(value);
+        }
+
+        Assert.Equal(Enumerable.Range(1, 1000), values);
+    }
+
+    [Fact]
     public async Task A_one_way_send_across_nodes_runs_the_handler()
     {
         await RegisterResponderAsync("across/arm");

@@ -19,6 +19,9 @@ public sealed record CountTo(int Count);
 
 public sealed record CountThenExplode(int Count, string Message);
 
+/// <summary>Asks for the numbers 1 to <paramref name="Count"/>, all at hand at once (no wait between them).</summary>
+public sealed record CountAtOnce(int Count);
+
 public sealed record AnswerWithFile(string Path);
 
 public sealed record Record(string Text, IActorRef Notify);
@@ -32,6 +35,7 @@ public sealed class TestResponder : ReceiveActor
         {
             EchoLater or ExplodeLater => CallResponder.RespondAsync(Context, request, AnswerLaterAsync, originName),
             CountTo or CountThenExplode => CallResponder.RespondStreamAsync(Context, request, Stream, originName),
+            CountAtOnce => CallResponder.RespondStreamAsync(Context, request, payload => AtOnce(((CountAtOnce)payload).Count), originName),
             _ => Answer(request, originName),
         });
     }
@@ -55,6 +59,16 @@ public sealed class TestResponder : ReceiveActor
         if (failure is not null)
         {
             throw new InvalidOperationException(failure);
+        }
+    }
+
+#pragma warning disable CS1998 // Every value is at hand: that is the point of this stream.
+    private static async IAsyncEnumerable<object?> AtOnce(int count)
+#pragma warning restore CS1998
+    {
+        for (var i = 1; i <= count; i++)
+        {
+            yield return i;
         }
     }
 
