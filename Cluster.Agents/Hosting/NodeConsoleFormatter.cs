@@ -25,7 +25,8 @@ internal sealed class NodeConsoleFormatter(IOptions<ConsoleFormatterOptions> opt
         }
 
         string? source = null;
-        var time = options.Value.UseUtcTimestamp ? DateTime.UtcNow : DateTime.Now;
+        // A log line is stamped with wall time, never the node's (maybe simulated) clock: it is read beside other logs.
+        var time = options.Value.UseUtcTimestamp ? TimeProvider.System.GetUtcNow().UtcDateTime : TimeProvider.System.GetLocalNow().DateTime;
         if (logEntry.State is IReadOnlyList<KeyValuePair<string, object?>> state)
         {
             foreach (var (key, value) in state)
