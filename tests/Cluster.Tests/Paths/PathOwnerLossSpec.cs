@@ -56,6 +56,9 @@ public sealed class PathOwnerLossSpec
         await AwaitRegisteredAsync(cluster, 0, "/rover/arm/home", registered: false);
         await Assert.ThrowsAsync<PathNotFoundException>(() => observer.CallAsync<bool>("/rover/arm/home"));
 
+        // Each node's registry forgets the gone owner on its own; the next owner's node must have done so first.
+        await AwaitRegisteredAsync(cluster, 1, "/rover/alerts", registered: false);
+        await AwaitRegisteredAsync(cluster, 1, "/rover/battery/voltage", registered: false);
         await using var next = PathClient.Create(cluster[1]);
         var nextAlerts = await next.RegisterEventAsync<string>("/rover/alerts");
         var nextState = await next.RegisterStateAsync<double>("/rover/battery/voltage");
