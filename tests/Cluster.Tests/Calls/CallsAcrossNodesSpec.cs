@@ -10,7 +10,7 @@ namespace Cluster.Tests.Calls;
 public sealed class CallsAcrossNodesSpec(TwoNodeClusterFixture fixture) : IClassFixture<TwoNodeClusterFixture>
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(10);
-    private static readonly TimeSpan Replication = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan Replication = TimeSpan.FromSeconds(30);
     private readonly TestCluster _cluster = fixture.Cluster;
 
     private CallClient Calls => CallClient.Get(_cluster[0]);

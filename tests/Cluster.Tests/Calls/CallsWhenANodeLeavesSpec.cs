@@ -15,7 +15,7 @@ public sealed class CallsWhenANodeLeavesSpec
         var responder = cluster[1].ActorOf(TestResponder.Props("far/arm"));
         await NameRegistry.Get(cluster[1]).RegisterAsync("far/arm", "device", responder);
         var holding = cluster.CreateProbe(0);
-        await holding.AwaitAssertAsync(() => Assert.True(NameRegistry.Get(cluster[0]).TryLookup("far/arm", out _)), TimeSpan.FromSeconds(5));
+        await holding.AwaitAssertAsync(() => Assert.True(NameRegistry.Get(cluster[0]).TryLookup("far/arm", out _)), TimeSpan.FromSeconds(30));
         var call = CallClient.Get(cluster[0]).RequestAsync<string>("far/arm", new Hold(holding.Ref), TimeSpan.FromMinutes(5));
         await holding.ExpectMsgAsync("holding", TimeSpan.FromSeconds(10));
 
@@ -35,7 +35,7 @@ public sealed class CallsWhenANodeLeavesSpec
         var responder = cluster[2].ActorOf(TestResponder.Props("downed/arm"));
         await NameRegistry.Get(cluster[2]).RegisterAsync("downed/arm", "device", responder);
         var holding = cluster.CreateProbe(0);
-        await holding.AwaitAssertAsync(() => Assert.True(NameRegistry.Get(cluster[0]).TryLookup("downed/arm", out _)), TimeSpan.FromSeconds(5));
+        await holding.AwaitAssertAsync(() => Assert.True(NameRegistry.Get(cluster[0]).TryLookup("downed/arm", out _)), TimeSpan.FromSeconds(30));
         var call = CallClient.Get(cluster[0]).RequestAsync<string>("downed/arm", new Hold(holding.Ref), TimeSpan.FromMinutes(5));
         await holding.ExpectMsgAsync("holding", TimeSpan.FromSeconds(10));
 

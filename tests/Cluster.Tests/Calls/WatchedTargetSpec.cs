@@ -57,7 +57,7 @@ public sealed class WatchedTargetSpec
 
         entry.Terminate(existed: true);
 
-        Assert.True(await pending.Terminated.WaitAsync(TimeSpan.FromSeconds(5)));
+        Assert.True(await pending.Terminated.WaitAsync(TimeSpan.FromSeconds(30)));
         Assert.True(abort.IsCancellationRequested);
         Assert.False(ended.Terminated.IsCompleted);
         Assert.False(entry.TryAdd(Call(), out _));

@@ -34,10 +34,10 @@ public sealed class SerializationAcrossNodesSpec : IAsyncLifetime
 
         // Resolve the receiver by its full remote path, so the message really crosses the wire.
         var remotePath = receiver.Ref.Path.ToStringWithAddress(Akka.Cluster.Cluster.Get(_cluster[1]).SelfAddress);
-        var remoteReceiver = await _cluster[0].ActorSelection(remotePath).ResolveOne(TimeSpan.FromSeconds(5));
+        var remoteReceiver = await _cluster[0].ActorSelection(remotePath).ResolveOne(TimeSpan.FromSeconds(30));
         remoteReceiver.Tell(message, sender.Ref);
 
-        var received = await receiver.ExpectMsgAsync<SampleContract>(TimeSpan.FromSeconds(5));
+        var received = await receiver.ExpectMsgAsync<SampleContract>(TimeSpan.FromSeconds(30));
         Assert.Equal("across", received.Text);
         Assert.Equal(12, received.Boxed);
         Assert.Equal(new[] { 4, 5 }, received.Payloads[0].Readings);
@@ -45,7 +45,7 @@ public sealed class SerializationAcrossNodesSpec : IAsyncLifetime
 
         // The actor reference inside the payload points back across the wire to the sender's node.
         received.ReplyTo!.Tell("back");
-        await sender.ExpectMsgAsync("back", TimeSpan.FromSeconds(5));
+        await sender.ExpectMsgAsync("back", TimeSpan.FromSeconds(30));
         Assert.Equal(Akka.Cluster.Cluster.Get(_cluster[0]).SelfAddress, received.ReplyTo!.Path.Address);
     }
 }

@@ -9,7 +9,7 @@ namespace Cluster.Tests.Registry;
 
 public sealed class RegistryAcrossNodesSpec(ThreeNodeClusterFixture fixture) : IClassFixture<ThreeNodeClusterFixture>
 {
-    private static readonly TimeSpan Replication = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan Replication = TimeSpan.FromSeconds(30);
     private readonly TestCluster _cluster = fixture.Cluster;
 
     private NameRegistry RegistryOf(int node) => NameRegistry.Get(_cluster[node]);

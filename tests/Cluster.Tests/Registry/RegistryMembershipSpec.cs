@@ -6,7 +6,7 @@ namespace Cluster.Tests.Registry;
 
 public sealed class RegistryMembershipSpec
 {
-    private static readonly TimeSpan Replication = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan Replication = TimeSpan.FromSeconds(30);
 
     [Fact]
     public async Task A_late_joiner_gets_the_full_view_and_its_own_names_reach_the_others()

@@ -43,7 +43,7 @@ public sealed class ConfiguredAgentsSpec
         // Found by name from the other node once the registration has replicated.
         IChef? chef = null;
         var caller = AgentContainer.Get(cluster[0]);
-        await cluster.CreateProbe(0).AwaitAssertAsync(async () => chef = await caller.ConnectAsync<IChef>("configured-chef"), TimeSpan.FromSeconds(5));
+        await cluster.CreateProbe(0).AwaitAssertAsync(async () => chef = await caller.ConnectAsync<IChef>("configured-chef"), TimeSpan.FromSeconds(30));
 
         Assert.Equal(4, chef!.Add(2, 2));
     }

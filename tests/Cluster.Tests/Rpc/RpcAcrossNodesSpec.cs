@@ -58,7 +58,7 @@ public sealed class RpcAcrossNodesSpec(TwoNodeClusterFixture fixture) : IClassFi
     {
         var missing = AgentAddress.For(Akka.Cluster.Cluster.Get(_cluster[1]).SelfAddress, "4242");
 
-        var error = await Assert.ThrowsAsync<AgentNotFoundException>(() => Caller.ConnectAsync<IChef>(missing).WaitAsync(TimeSpan.FromSeconds(3)));
+        var error = await Assert.ThrowsAsync<AgentNotFoundException>(() => Caller.ConnectAsync<IChef>(missing).WaitAsync(TimeSpan.FromSeconds(30)));
 
         Assert.Equal($"Agent '4242' does not exist in container {Remote.Address}", error.Message);
         Assert.Equal(missing, error.Address);
@@ -69,7 +69,7 @@ public sealed class RpcAcrossNodesSpec(TwoNodeClusterFixture fixture) : IClassFi
     {
         var nowhere = new AgentAddress(_cluster.Group, "127.0.0.1", 1, "1");
 
-        var error = await Assert.ThrowsAsync<AgentNotFoundException>(() => Caller.ConnectAsync(nowhere).WaitAsync(TimeSpan.FromSeconds(1)));
+        var error = await Assert.ThrowsAsync<AgentNotFoundException>(() => Caller.ConnectAsync(nowhere).WaitAsync(TimeSpan.FromSeconds(30)));
 
         Assert.Contains($"no node akka.tcp://{_cluster.Group}@127.0.0.1:1 is a member", error.Message, StringComparison.Ordinal);
     }
@@ -179,7 +179,7 @@ public sealed class RpcAcrossNodesSpec(TwoNodeClusterFixture fixture) : IClassFi
 
         await Remote.StopAsync(address);
 
-        var error = await Assert.ThrowsAnyAsync<Exception>(() => chef.GreetAsync("anyone").WaitAsync(TimeSpan.FromSeconds(5)));
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => chef.GreetAsync("anyone").WaitAsync(TimeSpan.FromSeconds(30)));
         Assert.True(error is TargetTerminatedException or TimeoutException { InnerException: AskTimeoutException }, error.ToString());
     }
 }
