@@ -17,6 +17,9 @@ public sealed class KnownMembers : ReceiveActor, IWithTimers
     /// <summary>How often remembered nodes that are not members are asked whether they are alive.</summary>
     public static readonly TimeSpan ProbeInterval = TimeSpan.FromSeconds(10);
 
+    /// <summary>How many probes in a row a remembered node may leave unanswered (5 minutes) before it is forgotten.</summary>
+    public const int ForgetAfterProbes = 30;
+
     private readonly string _path;
     private readonly Akka.Cluster.Cluster _cluster;
     private readonly ILoggingAdapter _log = Context.GetLogger();
@@ -37,10 +40,15 @@ public sealed class KnownMembers : ReceiveActor, IWithTimers
         Receive<ClusterEvent.CurrentClusterState>(_ => Save());
         Receive<ClusterEvent.IMemberEvent>(changed =>
         {
-            if (changed.Member.Address == _cluster.SelfAddress && changed is ClusterEvent.MemberRemoved or ClusterEvent.MemberExited)
+            if (changed.Member.Address == _cluster.SelfAddress && changed is ClusterEvent.MemberRemoved or ClusterEvent.MemberExited or ClusterEvent.MemberDowned)
             {
                 // Leaving: the file keeps the last cluster this Lighthouse knew, for its next start.
                 _left = true;
+            }
+            else if (changed is ClusterEvent.MemberRemoved removed && !_left)
+            {
+                Removed(removed.Member);
+                return;
             }
 
             Save();
@@ -121,9 +129,26 @@ public sealed class KnownMembers : ReceiveActor, IWithTimers
             return;
         }
 
-        var members = state.Members.Where(m => m.Address != _cluster.SelfAddress && m.Status is MemberStatus.Up or MemberStatus.WeaklyUp).Select(m => m.Address).ToList();
-        _remembered = _remembered.Union(members).Except(state.Members.Where(m => m.Status is MemberStatus.Down or MemberStatus.Removed).Select(m => m.Address));
-        var lines = members.Select(a => $"{a.Host}:{a.Port}").ToImmutableSortedSet(StringComparer.Ordinal);
+        // Hosts are forgotten only when this cluster removes them or they stop answering: a Lighthouse that formed a
+        // cluster of its own still knows, for its next start, the hosts it should have joined.
+        _remembered = _remembered
+            .Union(state.Members.Where(m => m.Address != _cluster.SelfAddress && m.Status is MemberStatus.Up or MemberStatus.WeaklyUp).Select(m => m.Address))
+            .Except(state.Members.Where(m => m.Status is MemberStatus.Down or MemberStatus.Exiting).Select(m => m.Address));
+        Write();
+    }
+
+    private void Removed(Member member)
+    {
+        if (member.Address != _cluster.SelfAddress)
+        {
+            _remembered = _remembered.Remove(member.Address);
+            Write();
+        }
+    }
+
+    private void Write()
+    {
+        var lines = _remembered.Select(a => $"{a.Host}:{a.Port}").ToImmutableSortedSet(StringComparer.Ordinal);
         if (lines.SetEquals(_written))
         {
             return;
@@ -150,10 +175,11 @@ public sealed class KnownMembers : ReceiveActor, IWithTimers
         {
             // A remembered node that stays silent is gone for good; it is not asked forever.
             _unanswered[address] = _unanswered.GetValueOrDefault(address) + 1;
-            if (_unanswered[address] > 3)
+            if (_unanswered[address] > ForgetAfterProbes)
             {
                 _remembered = _remembered.Remove(address);
                 _unanswered.Remove(address);
+                Write();
                 continue;
             }
 
@@ -179,7 +205,7 @@ public sealed class KnownMembers : ReceiveActor, IWithTimers
         if (_warned.Add(address))
         {
             _log.Warning(
-                "TWO CLUSTERS of group '{0}': {1} answers but is not a member of this cluster (members: {2}). The nodes of one of them must be restarted to join the other: restart this Lighthouse with {1} among its seeds (--seed), or restart the nodes of that cluster.",
+                "TWO CLUSTERS of group '{0}': {1} answers but is not a member of this cluster (members: {2}). The nodes of one of them must be restarted to join the other: restart this Lighthouse now that {1} answers (it asks the hosts it remembers before it forms a cluster), or restart the nodes of the other cluster with this Lighthouse as their seed.",
                 Context.System.Name,
                 address,
                 string.Join(", ", _cluster.State.Members.Select(m => m.Address)));
