@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Akka.Actor;
+using Akka.Remote;
 
 namespace Cluster.Agents.Core.Calls;
 
@@ -61,7 +62,7 @@ internal sealed class CallWatches
 
 /// <summary>
 /// Watches the targets of pending requests for <see cref="CallWatches"/> and fails those calls when their target
-/// terminates. Lives at <c>/system/calls</c>, one per node.
+/// terminates, its node is removed from the cluster, or its node is quarantined. Lives at <c>/system/calls</c>, one per node.
 /// </summary>
 internal sealed class CallWatcher : ReceiveActor, IWithTimers
 {
@@ -79,6 +80,19 @@ internal sealed class CallWatcher : ReceiveActor, IWithTimers
                 entry!.Terminate(terminated.ExistenceConfirmed);
             }
         });
+        Receive<QuarantinedEvent>(quarantined =>
+        {
+            // A quarantined node never delivers another message from this incarnation: its calls fail now, not when the
+            // split brain resolver downs and removes it (which also ends in Terminated, later).
+            foreach (var (actor, _) in watches.Entries.Where(e => e.Key.Path.Address == quarantined.Address).ToList())
+            {
+                if (watches.TryTake(actor, out var entry))
+                {
+                    Context.Unwatch(actor);
+                    entry!.Terminate(existed: true);
+                }
+            }
+        });
         Receive<Sweep>(_ =>
         {
             foreach (var (actor, entry) in watches.Entries.ToList())
@@ -93,7 +107,13 @@ internal sealed class CallWatcher : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    protected override void PreStart() => Timers.StartPeriodicTimer(nameof(Sweep), Sweep.Instance, IdleUnwatch);
+    protected override void PreStart()
+    {
+        Timers.StartPeriodicTimer(nameof(Sweep), Sweep.Instance, IdleUnwatch);
+        Context.System.EventStream.Subscribe(Self, typeof(QuarantinedEvent));
+    }
+
+    protected override void PostStop() => Context.System.EventStream.Unsubscribe(Self, typeof(QuarantinedEvent));
 
     /// <summary>Starts watching <paramref name="Target"/>, whose pending calls are in <paramref name="Entry"/>.</summary>
     internal sealed record Watch(IActorRef Target, WatchedTarget Entry);
