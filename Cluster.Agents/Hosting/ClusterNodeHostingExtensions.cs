@@ -169,12 +169,13 @@ public static class ClusterNodeHostingExtensions
     /// "default", else its block under <c>cluster-node.profiles</c>, laid over the node's akka settings.
     /// </summary>
     /// <param name="programConfig">The node's HOCON.</param>
+    /// <param name="environment">Reads an environment variable; defaults to the process environment.</param>
     /// <returns>The profile's settings, or null.</returns>
     /// <exception cref="ClusterConfigurationException">No such profile; the message names the key and the known profiles.</exception>
-    public static Config? FailureProfile(Config programConfig)
+    public static Config? FailureProfile(Config programConfig, Func<string, string?>? environment = null)
     {
         ArgumentNullException.ThrowIfNull(programConfig);
-        var (key, name) = Environment.GetEnvironmentVariable(ProfileVariable) is { Length: > 0 } fromEnvironment
+        var (key, name) = (environment ?? Environment.GetEnvironmentVariable)(ProfileVariable) is { Length: > 0 } fromEnvironment
             ? (ProfileVariable, fromEnvironment.Trim())
             : (ProfileKey, programConfig.GetString(ProfileKey, "default"));
         if (name == "default")
