@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Akka.Actor;
+using Akka.Cluster;
 using Akka.Remote;
 
 namespace Cluster.Agents.Core.Calls;
@@ -62,7 +63,7 @@ internal sealed class CallWatches
 
 /// <summary>
 /// Watches the targets of pending requests for <see cref="CallWatches"/> and fails those calls when their target
-/// terminates, its node is removed from the cluster, or its node is quarantined. Lives at <c>/system/calls</c>, one per node.
+/// terminates, or its node is downed, quarantined or removed from the cluster. Lives at <c>/system/calls</c>, one per node.
 /// </summary>
 internal sealed class CallWatcher : ReceiveActor, IWithTimers
 {
@@ -80,19 +81,11 @@ internal sealed class CallWatcher : ReceiveActor, IWithTimers
                 entry!.Terminate(terminated.ExistenceConfirmed);
             }
         });
-        Receive<QuarantinedEvent>(quarantined =>
-        {
-            // A quarantined node never delivers another message from this incarnation: its calls fail now, not when the
-            // split brain resolver downs and removes it (which also ends in Terminated, later).
-            foreach (var (actor, _) in watches.Entries.Where(e => e.Key.Path.Address == quarantined.Address).ToList())
-            {
-                if (watches.TryTake(actor, out var entry))
-                {
-                    Context.Unwatch(actor);
-                    entry!.Terminate(existed: true);
-                }
-            }
-        });
+        // A downed or quarantined node never answers again (that incarnation of it): its calls fail now, not when the
+        // node is removed from the cluster, which ends the watch too but a leader action later.
+        Receive<QuarantinedEvent>(quarantined => FailCallsTo(watches, quarantined.Address));
+        Receive<ClusterEvent.MemberDowned>(downed => FailCallsTo(watches, downed.Member.Address));
+        Receive<ClusterEvent.IClusterDomainEvent>(_ => { });
         Receive<Sweep>(_ =>
         {
             foreach (var (actor, entry) in watches.Entries.ToList())
@@ -111,9 +104,34 @@ internal sealed class CallWatcher : ReceiveActor, IWithTimers
     {
         Timers.StartPeriodicTimer(nameof(Sweep), Sweep.Instance, IdleUnwatch);
         Context.System.EventStream.Subscribe(Self, typeof(QuarantinedEvent));
+        if (IsCluster)
+        {
+            Akka.Cluster.Cluster.Get(Context.System).Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents, typeof(ClusterEvent.MemberDowned));
+        }
     }
 
-    protected override void PostStop() => Context.System.EventStream.Unsubscribe(Self, typeof(QuarantinedEvent));
+    protected override void PostStop()
+    {
+        Context.System.EventStream.Unsubscribe(Self, typeof(QuarantinedEvent));
+        if (IsCluster)
+        {
+            Akka.Cluster.Cluster.Get(Context.System).Unsubscribe(Self);
+        }
+    }
+
+    private bool IsCluster => ((ExtendedActorSystem)Context.System).Provider is Akka.Cluster.IClusterActorRefProvider;
+
+    private static void FailCallsTo(CallWatches watches, Address node)
+    {
+        foreach (var (actor, _) in watches.Entries.Where(e => e.Key.Path.Address == node).ToList())
+        {
+            if (watches.TryTake(actor, out var entry))
+            {
+                Context.Unwatch(actor);
+                entry!.Terminate(existed: true);
+            }
+        }
+    }
 
     /// <summary>Starts watching <paramref name="Target"/>, whose pending calls are in <paramref name="Entry"/>.</summary>
     internal sealed record Watch(IActorRef Target, WatchedTarget Entry);
