@@ -26,7 +26,6 @@ public sealed class FailureProfileSpec
         Assert.Equal(TimeSpan.FromMilliseconds(200), profile.GetTimeSpan("akka.cluster.failure-detector.heartbeat-interval"));
         Assert.Equal(TimeSpan.FromMilliseconds(600), profile.GetTimeSpan("akka.cluster.failure-detector.acceptable-heartbeat-pause"));
         Assert.Equal(TimeSpan.FromMilliseconds(500), profile.GetTimeSpan("akka.cluster.split-brain-resolver.stable-after"));
-        Assert.Equal("host", profile.GetString("akka.cluster.split-brain-resolver.keep-majority.role"));
     }
 
     [Fact]
@@ -47,10 +46,12 @@ public sealed class FailureProfileSpec
     }
 
     [Fact]
-    public void Only_hosts_vote_in_the_split_brain_resolver_so_losing_a_Lighthouse_never_downs_a_host()
+    public void Hosts_vote_and_Lighthouses_break_ties_in_the_downing_of_every_node()
     {
-        Assert.Equal("keep-majority", ClusterHocon.Lighthouse.GetString("akka.cluster.split-brain-resolver.active-strategy"));
-        Assert.Equal("host", ClusterHocon.Lighthouse.GetString("akka.cluster.split-brain-resolver.keep-majority.role"));
+        Assert.Equal("Cluster.Agents.Core.Membership.HostMajorityDowningProvider, Cluster.Agents.Core", ClusterHocon.Lighthouse.GetString("akka.cluster.downing-provider-class"));
+        Assert.Equal("host", ClusterHocon.Lighthouse.GetString("cluster-node.downing.role"));
+        Assert.Equal("lighthouse", ClusterHocon.Lighthouse.GetString("cluster-node.downing.tie-breaker-role"));
         Assert.Equal(["host"], ClusterHocon.Host.GetStringList("akka.cluster.roles"));
+        Assert.Equal(["lighthouse"], ClusterHocon.Lighthouse.GetStringList("akka.cluster.roles"));
     }
 }
