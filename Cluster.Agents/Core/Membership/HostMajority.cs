@@ -51,7 +51,7 @@ public static class HostMajority
             {
                 // Both sides apply the same order, so exactly one of them stays.
                 var voters = myVotes > 0 ? alive.Where(Votes) : alive;
-                var lowest = voters.Select(m => m.Address).Min(AddressOrder.Instance)!;
+                var lowest = voters.Select(m => m.Address).Order(AddressOrder.Instance).First();
                 keepMine = !unreachable.Contains(lowest);
             }
         }
@@ -59,10 +59,13 @@ public static class HostMajority
         return [.. (keepMine ? other : mine).Select(m => m.Address)];
     }
 
-    private sealed class AddressOrder : IComparer<Address>
+    /// <summary>Akka's order of addresses, the one that picks the leader.</summary>
+    internal sealed class AddressOrder : IComparer<Address>
     {
+        /// <summary>The one instance.</summary>
         public static readonly AddressOrder Instance = new();
 
+        /// <inheritdoc />
         public int Compare(Address? x, Address? y) => Member.AddressOrdering.Compare(x!, y!);
     }
 }

@@ -74,8 +74,26 @@ internal sealed class HostMajorityDowning : ReceiveActor, IWithTimers
             return;
         }
 
+        // Members this node cannot reach are the other side. Members only others cannot reach (this node reaches
+        // them) are indirectly connected: a lossy or one-way link between two others, which often heals by itself.
+        var direct = _unreachable.Where(a => !_cluster.FailureDetector.IsMonitoring(a) || !_cluster.FailureDetector.IsAvailable(a)).ToImmutableHashSet();
         var members = state.Members.Select(m => new MemberView(m.Address, m.Roles, m.Status)).ToList();
-        var down = HostMajority.Decide(members, _unreachable, _role, _tieBreakerRole);
+        ImmutableArray<Address> down;
+        if (!direct.IsEmpty)
+        {
+            down = HostMajority.Decide(members, direct, _role, _tieBreakerRole);
+        }
+        else if (Now < _stableAt + (2 * _stableAfter))
+        {
+            return;
+        }
+        else
+        {
+            // Left alone, they would block every membership change (no convergence): after three times stable-after,
+            // the one with the lowest address stays and the others go.
+            down = [.. _unreachable.Order(HostMajority.AddressOrder.Instance).Skip(1)];
+        }
+
         _decidedFor = _unreachable;
         if (down.IsEmpty)
         {
@@ -83,11 +101,13 @@ internal sealed class HostMajorityDowning : ReceiveActor, IWithTimers
         }
 
         _log.Warning(
-            "downing {0}{1}: {2} unreachable of {3} members; hosts decide, Lighthouses break ties.",
+            "downing {0}{1}: {2} of {3} members unreachable ({4} from this node); hosts decide, Lighthouses break ties.",
             string.Join(", ", down),
             down.Contains(_cluster.SelfAddress) ? " (including this node: its side lost)" : string.Empty,
             _unreachable.Count,
-            members.Count);
+            members.Count,
+            direct.Count);
+
         // This node last: downing itself starts its shutdown.
         foreach (var address in down.OrderBy(a => a == _cluster.SelfAddress))
         {
