@@ -48,12 +48,14 @@ public sealed class HostCrashSpec(ITestOutputHelper output)
         var held = await one.WaitForLineAsync("held request to hold3 failed", Wait, beforeKill.one);
         var (gone, _) = await FaultCluster.WaitForStatsAsync(one, s => s.Requests["load3"].UnknownSince > 0, Wait, beforeKill.one);
 
-        // The request held open at the dead host failed naming its target and node, and not before the node was downed.
+        // The request held open at the dead host failed naming its target and node, and not before the node was seen
+        // unreachable. (The downing itself reaches the call watcher and the membership logger at once, in either order.)
+        var unreachable = await FaultCluster.WaitForMembershipAsync(one, "unreachable", dead, Wait, beforeKill.one);
         Assert.Contains("TargetTerminatedException", held, StringComparison.Ordinal);
         Assert.Contains("'hold3'", held, StringComparison.Ordinal);
         Assert.Contains(cluster.Network.Address(3), held, StringComparison.Ordinal);
         var heldFailed = FaultCluster.TimeOf(held);
-        Assert.True(heldFailed >= downed, $"the held request failed at {heldFailed:HH:mm:ss.fff}, before the node was downed at {downed:HH:mm:ss.fff}: {held}");
+        Assert.True(heldFailed >= unreachable, $"the held request failed at {heldFailed:HH:mm:ss.fff}, before the node was seen unreachable at {unreachable:HH:mm:ss.fff}: {held}");
 
         // Two more seconds of load between the survivors after the removal: not one message lost either way.
         var (last1, _) = await FaultCluster.WaitForStatsAsync(one, s => s.Time >= removed.AddSeconds(2), Wait, beforeKill.one);
@@ -65,7 +67,6 @@ public sealed class HostCrashSpec(ITestOutputHelper output)
         Assert.Equal(0, last2.Requests["load1"].Failed + last2.Requests["load1"].Unknown);
         Assert.False(one.HasExited || two.HasExited || lighthouse.HasExited);
 
-        var unreachable = await FaultCluster.WaitForMembershipAsync(one, "unreachable", dead, Wait, beforeKill.one);
         output.WriteLine(
             $"profile {cluster.Profile}: SIGKILL -> unreachable {Ms(unreachable - killed)}, downed {Ms(downed - killed)}, removed {Ms(removed - killed)}, " +
             $"held request failed {Ms(heldFailed - killed)} ({Ms(heldFailed - downed)} after downed), names gone {Ms(DateTimeOffset.FromUnixTimeMilliseconds(gone.Requests["load3"].UnknownSince) - killed)}; " +
