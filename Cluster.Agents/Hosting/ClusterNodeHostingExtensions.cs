@@ -121,6 +121,12 @@ public static class ClusterNodeHostingExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var roles = programConfig.GetStringList("akka.cluster.roles")?.ToArray() ?? [];
+        var profile = FailureProfile(programConfig);
+        if (profile is not null)
+        {
+            builder.AddHocon(profile, HoconAddMode.Prepend);
+        }
+
         builder
             .AddHocon(programConfig, HoconAddMode.Append)
             .ConfigureLoggers(loggers =>
@@ -157,6 +163,41 @@ public static class ClusterNodeHostingExtensions
             });
         return builder;
     }
+
+    /// <summary>
+    /// The failure-detection profile the node runs (<c>CLUSTER_PROFILE</c>, else <c>cluster-node.profile</c>): null for
+    /// "default", else its block under <c>cluster-node.profiles</c>, laid over the node's akka settings.
+    /// </summary>
+    /// <param name="programConfig">The node's HOCON.</param>
+    /// <param name="environment">Reads an environment variable; defaults to the process environment.</param>
+    /// <returns>The profile's settings, or null.</returns>
+    /// <exception cref="ClusterConfigurationException">No such profile; the message names the key and the known profiles.</exception>
+    public static Config? FailureProfile(Config programConfig, Func<string, string?>? environment = null)
+    {
+        ArgumentNullException.ThrowIfNull(programConfig);
+        var (key, name) = (environment ?? Environment.GetEnvironmentVariable)(ProfileVariable) is { Length: > 0 } fromEnvironment
+            ? (ProfileVariable, fromEnvironment.Trim())
+            : (ProfileKey, programConfig.GetString(ProfileKey, "default"));
+        if (name == "default")
+        {
+            return null;
+        }
+
+        var profiles = programConfig.GetConfig("cluster-node.profiles");
+        var known = profiles?.Root.GetObject().Items.Keys.Order(StringComparer.Ordinal).ToArray() ?? [];
+        if (!known.Contains(name, StringComparer.Ordinal))
+        {
+            throw new ClusterConfigurationException(key, name, $"no such profile; known: default{string.Concat(known.Select(k => ", " + k))} (blocks under cluster-node.profiles).");
+        }
+
+        return profiles!.GetConfig(name);
+    }
+
+    /// <summary>The HOCON key that names the node's failure-detection profile.</summary>
+    public const string ProfileKey = "cluster-node.profile";
+
+    /// <summary>The environment variable that names the node's failure-detection profile, over <see cref="ProfileKey"/>.</summary>
+    public const string ProfileVariable = "CLUSTER_PROFILE";
 
     /// <summary>
     /// Spawns <paramref name="agents"/>: actors under <c>/user</c>, RPC agents into the node's <see cref="AgentContainer"/>, each under

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using Akka.Actor;
+using Akka.Cluster;
+using Akka.Remote;
 
 namespace Cluster.Agents.Core.Calls;
 
@@ -61,7 +63,7 @@ internal sealed class CallWatches
 
 /// <summary>
 /// Watches the targets of pending requests for <see cref="CallWatches"/> and fails those calls when their target
-/// terminates. Lives at <c>/system/calls</c>, one per node.
+/// terminates, or its node is downed, quarantined or removed from the cluster. Lives at <c>/system/calls</c>, one per node.
 /// </summary>
 internal sealed class CallWatcher : ReceiveActor, IWithTimers
 {
@@ -79,6 +81,11 @@ internal sealed class CallWatcher : ReceiveActor, IWithTimers
                 entry!.Terminate(terminated.ExistenceConfirmed);
             }
         });
+        // A downed or quarantined node never answers again (that incarnation of it): its calls fail now, not when the
+        // node is removed from the cluster, which ends the watch too but a leader action later.
+        Receive<QuarantinedEvent>(quarantined => FailCallsTo(watches, quarantined.Address));
+        Receive<ClusterEvent.MemberDowned>(downed => FailCallsTo(watches, downed.Member.Address));
+        Receive<ClusterEvent.IClusterDomainEvent>(_ => { });
         Receive<Sweep>(_ =>
         {
             foreach (var (actor, entry) in watches.Entries.ToList())
@@ -93,7 +100,38 @@ internal sealed class CallWatcher : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    protected override void PreStart() => Timers.StartPeriodicTimer(nameof(Sweep), Sweep.Instance, IdleUnwatch);
+    protected override void PreStart()
+    {
+        Timers.StartPeriodicTimer(nameof(Sweep), Sweep.Instance, IdleUnwatch);
+        Context.System.EventStream.Subscribe(Self, typeof(QuarantinedEvent));
+        if (IsCluster)
+        {
+            Akka.Cluster.Cluster.Get(Context.System).Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents, typeof(ClusterEvent.MemberDowned));
+        }
+    }
+
+    protected override void PostStop()
+    {
+        Context.System.EventStream.Unsubscribe(Self, typeof(QuarantinedEvent));
+        if (IsCluster)
+        {
+            Akka.Cluster.Cluster.Get(Context.System).Unsubscribe(Self);
+        }
+    }
+
+    private bool IsCluster => ((ExtendedActorSystem)Context.System).Provider is Akka.Cluster.IClusterActorRefProvider;
+
+    private static void FailCallsTo(CallWatches watches, Address node)
+    {
+        foreach (var (actor, _) in watches.Entries.Where(e => e.Key.Path.Address == node).ToList())
+        {
+            if (watches.TryTake(actor, out var entry))
+            {
+                Context.Unwatch(actor);
+                entry!.Terminate(existed: true);
+            }
+        }
+    }
 
     /// <summary>Starts watching <paramref name="Target"/>, whose pending calls are in <paramref name="Entry"/>.</summary>
     internal sealed record Watch(IActorRef Target, WatchedTarget Entry);

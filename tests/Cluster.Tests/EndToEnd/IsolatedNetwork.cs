@@ -6,13 +6,14 @@ namespace Cluster.Tests.EndToEnd;
 /// <c>10.77.0.(i + 1)</c>. Every namespace is new and nothing is set up in the machine's own, so no test address can
 /// be routed off the machine. Each namespace is held by a process (<c>unshare --net cat</c> under <c>timeout</c>,
 /// which also ends when the test process dies); disposing deletes the veths and the bridge, then stops the holders
-/// by PID. Needs root, iproute2 (<c>ip</c>) and util-linux (<c>unshare</c>, <c>nsenter</c>).
+/// by PID. Packet loss and partitions are nftables rules inside a host's namespace. Needs root, iproute2 (<c>ip</c>),
+/// nftables (<c>nft</c>) and util-linux (<c>unshare</c>, <c>nsenter</c>).
 /// </summary>
 public sealed class IsolatedNetwork : IAsyncDisposable
 {
     private const string Subnet = "10.77.0";
     private const string Bridge = "br0";
-    private static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(180);
+    private static readonly TimeSpan DefaultLifetime = TimeSpan.FromSeconds(180);
     private static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(20);
     private readonly NodeProcess _switch;
     private readonly List<NodeProcess> _hosts = [];
@@ -22,17 +23,19 @@ public sealed class IsolatedNetwork : IAsyncDisposable
 
     /// <summary>Creates the switch and <paramref name="hosts"/> hosts, each with its address up.</summary>
     /// <param name="hosts">How many hosts.</param>
+    /// <param name="lifetime">How long the namespaces live at most, even if the test process dies; 180 s by default.</param>
     /// <returns>The network.</returns>
-    public static async Task<IsolatedNetwork> CreateAsync(int hosts)
+    public static async Task<IsolatedNetwork> CreateAsync(int hosts, TimeSpan? lifetime = null)
     {
-        var network = new IsolatedNetwork(await HoldAsync("switch"));
+        var holdFor = lifetime ?? DefaultLifetime;
+        var network = new IsolatedNetwork(await HoldAsync("switch", holdFor));
         try
         {
             await RunAsync(network._switch, "ip", "link", "add", Bridge, "type", "bridge");
             await RunAsync(network._switch, "ip", "link", "set", Bridge, "up");
             for (var host = 0; host < hosts; host++)
             {
-                var holder = await HoldAsync($"host-{host}");
+                var holder = await HoldAsync($"host-{host}", holdFor);
                 network._hosts.Add(holder);
                 var port = $"port{host}";
                 await RunAsync(network._switch, "ip", "link", "add", port, "type", "veth", "peer", "name", "eth0", "netns", holder.ProgramPid.ToString(System.Globalization.CultureInfo.InvariantCulture));
@@ -72,6 +75,50 @@ public sealed class IsolatedNetwork : IAsyncDisposable
     /// <returns>A task that completes once the cable is plugged in.</returns>
     public Task HealAsync(int host) => RunAsync(_switch, "ip", "link", "set", _ports[host], "up");
 
+    /// <summary>
+    /// Drops <paramref name="percent"/> % of the packets into and out of host <paramref name="host"/>, at random (nftables
+    /// <c>numgen random</c> in its namespace; this kernel has no netem).
+    /// </summary>
+    /// <param name="host">The host's index, from 0.</param>
+    /// <param name="percent">The share of packets to drop, 1 to 100.</param>
+    /// <returns>A task that completes once the rules are in place.</returns>
+    public async Task LoseAsync(int host, int percent)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(percent, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(percent, 100);
+        var rule = $"numgen random mod 100 < {percent.ToString(System.Globalization.CultureInfo.InvariantCulture)} drop";
+        await RunAsync(_hosts[host], "nft", "add table inet loss");
+        await RunAsync(_hosts[host], "nft", "add chain inet loss in { type filter hook input priority 0 ; }");
+        await RunAsync(_hosts[host], "nft", "add chain inet loss out { type filter hook output priority 0 ; }");
+        await RunAsync(_hosts[host], "nft", $"add rule inet loss in {rule}");
+        await RunAsync(_hosts[host], "nft", $"add rule inet loss out {rule}");
+    }
+
+    /// <summary>Stops dropping packets at host <paramref name="host"/>.</summary>
+    /// <param name="host">The host's index, from 0.</param>
+    /// <returns>A task that completes once the rules are gone.</returns>
+    public Task StopLosingAsync(int host) => RunAsync(_hosts[host], "nft", "delete table inet loss");
+
+    /// <summary>
+    /// Partitions host <paramref name="host"/> from every other host with an nftables drop table in its namespace: its
+    /// link stays up, its packets to and from the test subnet are silently dropped, as behind a broken switch port.
+    /// </summary>
+    /// <param name="host">The host's index, from 0.</param>
+    /// <returns>A task that completes once the host is cut off.</returns>
+    public async Task PartitionAsync(int host)
+    {
+        await RunAsync(_hosts[host], "nft", "add table inet partition");
+        await RunAsync(_hosts[host], "nft", "add chain inet partition in { type filter hook input priority -10 ; }");
+        await RunAsync(_hosts[host], "nft", "add chain inet partition out { type filter hook output priority -10 ; }");
+        await RunAsync(_hosts[host], "nft", $"add rule inet partition in ip saddr {Subnet}.0/24 drop");
+        await RunAsync(_hosts[host], "nft", $"add rule inet partition out ip daddr {Subnet}.0/24 drop");
+    }
+
+    /// <summary>Ends the partition of host <paramref name="host"/>.</summary>
+    /// <param name="host">The host's index, from 0.</param>
+    /// <returns>A task that completes once the host's packets flow again.</returns>
+    public Task EndPartitionAsync(int host) => RunAsync(_hosts[host], "nft", "delete table inet partition");
+
     /// <summary>Deletes the veths and the bridge, then stops every namespace's holder by PID.</summary>
     /// <returns>A task that completes when everything is gone.</returns>
     public async ValueTask DisposeAsync()
@@ -95,9 +142,9 @@ public sealed class IsolatedNetwork : IAsyncDisposable
 
     // The holder tells when unshare has made its namespace; nothing is run through it before, nor if the namespace
     // were this process's own.
-    private static async Task<NodeProcess> HoldAsync(string name)
+    private static async Task<NodeProcess> HoldAsync(string name, TimeSpan lifetime)
     {
-        var holder = NodeProcess.StartCommand($"netns-{name}", ["unshare", "--net", "--", "sh", "-c", "echo in a namespace of its own; exec cat"], lifetime: Lifetime);
+        var holder = NodeProcess.StartCommand($"netns-{name}", ["unshare", "--net", "--", "sh", "-c", "echo in a namespace of its own; exec cat"], lifetime: lifetime);
         try
         {
             await holder.WaitForLineAsync("in a namespace of its own", CommandTimeout);

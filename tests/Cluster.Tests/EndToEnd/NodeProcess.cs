@@ -17,6 +17,7 @@ public sealed partial class NodeProcess : IAsyncDisposable
     private readonly Process _launcher;
     private readonly ConcurrentQueue<string> _lines = new();
     private readonly SemaphoreSlim _newLine = new(0);
+    private int _disposed;
 
     private NodeProcess(string name, Process launcher)
     {
@@ -56,6 +57,19 @@ public sealed partial class NodeProcess : IAsyncDisposable
 
     private static string Metadata(string key) =>
         typeof(NodeProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value!;
+
+    /// <summary>Gets the state folder (<c>XDG_STATE_HOME</c>) of the programs the tests start, under the temporary folder.</summary>
+    public static string TestStateHome { get; } = Path.Combine(Path.GetTempPath(), "cluster-tests-state");
+
+    /// <summary>Gets the output folder of the fault tests' agent project, which nothing references.</summary>
+    public static string FaultAgentsDir
+    {
+        get
+        {
+            var path = Metadata("FaultAgentsDir");
+            return File.Exists(Path.Combine(path, "FaultAgents.dll")) ? Path.GetFullPath(path) : throw new FileNotFoundException($"FaultAgentsDir: build the solution first; {path}/FaultAgents.dll is missing.");
+        }
+    }
 
     /// <summary>Gets the output folder of the MyRobot agent project, which nothing references.</summary>
     public static string MyRobotDir
@@ -121,10 +135,13 @@ public sealed partial class NodeProcess : IAsyncDisposable
             start.ArgumentList.Add(argument);
         }
 
-        foreach (var variable in new[] { "CLUSTER_GROUP", "CLUSTER_IP", "CLUSTER_PORT", "CLUSTER_SEEDS", "CLUSTER_CONFIG" })
+        foreach (var variable in new[] { "CLUSTER_GROUP", "CLUSTER_IP", "CLUSTER_PORT", "CLUSTER_SEEDS", "CLUSTER_CONFIG", "CLUSTER_PROFILE", "CLUSTER_MEMBERS_FILE", "STATE_DIRECTORY" })
         {
             start.Environment.Remove(variable);
         }
+
+        // A Lighthouse remembers its cluster's members under the state folder: the tests' go to a folder of their own.
+        start.Environment["XDG_STATE_HOME"] = TestStateHome;
 
         foreach (var (key, value) in environment ?? new Dictionary<string, string?>())
         {
@@ -161,6 +178,17 @@ public sealed partial class NodeProcess : IAsyncDisposable
     public async Task<string> WaitForLineAsync(string text, TimeSpan timeout)
     {
         var index = await WaitForLineIndexAsync(text, timeout);
+        return Lines[index];
+    }
+
+    /// <summary>Waits until the program prints a line containing <paramref name="text"/> at or after line <paramref name="from"/>.</summary>
+    /// <param name="text">The text to wait for.</param>
+    /// <param name="timeout">How long to wait before failing with the output so far.</param>
+    /// <param name="from">The index of the first line to look at, counting from 0 over everything printed.</param>
+    /// <returns>The line.</returns>
+    public async Task<string> WaitForLineAsync(string text, TimeSpan timeout, int from)
+    {
+        var index = await WaitForLineIndexAsync(text, timeout, from);
         return Lines[index];
     }
 
@@ -247,6 +275,12 @@ public sealed partial class NodeProcess : IAsyncDisposable
     /// <returns>A task that completes when the launcher has exited.</returns>
     public async ValueTask DisposeAsync()
     {
+        // A harness that owns its processes may dispose one the test disposed too.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         if (!_launcher.HasExited)
         {
             Signal(ProgramPid, 9);

@@ -1,0 +1,207 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace Cluster.Tests.EndToEnd.Faults;
+
+/// <summary>
+/// A Lighthouse and hosts as real processes, each in a network namespace of its own on an <see cref="IsolatedNetwork"/>:
+/// the Lighthouse in namespace 0 (10.77.0.1), host <c>i</c> in namespace <c>i</c> (10.77.0.(i + 1)), all on port 4053
+/// and the robot-lan failure profile. Host <c>i</c> runs the load agents of <c>tests/FaultAgents</c>: <c>load{i}</c>
+/// (1 kHz topic, echo requests to the other hosts' load devices, a held request at their hold devices),
+/// <c>hold{i}</c> and a membership log with wall-clock times. Disposing stops every process, then the network.
+/// </summary>
+public sealed partial class FaultCluster : IAsyncDisposable
+{
+    /// <summary>The port every node listens on, each at its own address.</summary>
+    public const int Port = 4053;
+
+    private static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(170);
+    private readonly List<NodeProcess> _processes = [];
+    private readonly string _folder;
+
+    private FaultCluster(IsolatedNetwork network, int hosts, string profile)
+    {
+        Network = network;
+        Hosts = hosts;
+        Profile = profile;
+        Group = "faults-" + Guid.NewGuid().ToString("N")[..6];
+        _folder = Directory.CreateTempSubdirectory("faults-").FullName;
+        MembersFile = Path.Combine(_folder, "lighthouse.members");
+    }
+
+    /// <summary>Gets the network the nodes run on.</summary>
+    public IsolatedNetwork Network { get; }
+
+    /// <summary>Gets how many hosts (namespaces 1 to <see cref="Hosts"/>) there are room for.</summary>
+    public int Hosts { get; }
+
+    /// <summary>Gets the failure profile every node runs.</summary>
+    public string Profile { get; }
+
+    /// <summary>Gets the cluster's group.</summary>
+    public string Group { get; }
+
+    /// <summary>Gets the Lighthouse's members file, kept across its restarts.</summary>
+    public string MembersFile { get; }
+
+    /// <summary>Gets the Lighthouse's seed address, <c>10.77.0.1:4053</c>.</summary>
+    public string Seed => $"{Network.Address(0)}:{Port}";
+
+    /// <summary>Creates the network for a Lighthouse and <paramref name="hosts"/> hosts; nothing runs yet.</summary>
+    /// <param name="hosts">How many hosts.</param>
+    /// <param name="profile">
+    /// The failure profile of every node; by default robot-lan, or <c>FAULT_TESTS_PROFILE</c> when set, to measure another
+    /// profile's figures with the same tests.
+    /// </param>
+    /// <returns>The cluster.</returns>
+    public static async Task<FaultCluster> CreateAsync(int hosts, string? profile = null) =>
+        new(
+            await IsolatedNetwork.CreateAsync(hosts + 1, Lifetime + TimeSpan.FromSeconds(10)),
+            hosts,
+            profile ?? (System.Environment.GetEnvironmentVariable("FAULT_TESTS_PROFILE") is { Length: > 0 } chosen ? chosen : "robot-lan"));
+
+    /// <summary>Gets the address of host <paramref name="host"/> (from 1) as the membership lines print it.</summary>
+    /// <param name="host">The host, from 1; 0 is the Lighthouse.</param>
+    /// <returns>E.g. <c>10.77.0.2:4053</c>.</returns>
+    public string Endpoint(int host) => $"{Network.Address(host)}:{Port}";
+
+    /// <summary>Starts the Lighthouse in namespace 0.</summary>
+    /// <returns>The process.</returns>
+    public NodeProcess StartLighthouse()
+    {
+        var process = NodeProcess.StartDotnet(
+            "lighthouse",
+            [NodeProcess.LighthouseDll, "--ip", Network.Address(0), "--port", Port.ToString(CultureInfo.InvariantCulture), "--group", Group, "--members-file", MembersFile],
+            Environment(),
+            lifetime: Lifetime,
+            launcher: Network.Enter(0));
+        _processes.Add(process);
+        return process;
+    }
+
+    /// <summary>Starts host <paramref name="host"/> with its load agents, joining the Lighthouse.</summary>
+    /// <param name="host">The host, from 1.</param>
+    /// <param name="peers">The hosts its load device sends requests to.</param>
+    /// <returns>The process.</returns>
+    public NodeProcess StartHost(int host, IEnumerable<int> peers)
+    {
+        var config = Path.Combine(_folder, $"host{host}.conf");
+        File.WriteAllText(config, $$"""
+            cluster-host.agents {
+              load{{host}} {
+                type = "FaultAgents.LoadDevice, FaultAgents"
+                settings { peers = "{{string.Join(",", peers.Select(p => $"load{p}"))}}" }
+              }
+              hold{{host}} { type = "FaultAgents.HoldDevice, FaultAgents" }
+              membership { type = "FaultAgents.MembershipTimes, FaultAgents" }
+            }
+            """);
+        var process = NodeProcess.StartDotnet(
+            $"host{host}",
+            [NodeProcess.HostDll, "--ip", Network.Address(host), "--port", Port.ToString(CultureInfo.InvariantCulture), "--seed", Seed, "--group", Group,
+                "--agents-path", NodeProcess.FaultAgentsDir, "--config", config],
+            Environment(),
+            lifetime: Lifetime,
+            launcher: Network.Enter(host));
+        _processes.Add(process);
+        return process;
+    }
+
+    /// <summary>Waits until <paramref name="node"/> logs a membership change of <paramref name="endpoint"/> and returns its time.</summary>
+    /// <param name="node">The node that logs it.</param>
+    /// <param name="change">up, unreachable, reachable, downed or removed.</param>
+    /// <param name="endpoint">The member, e.g. <c>10.77.0.4:4053</c>.</param>
+    /// <param name="timeout">How long to wait.</param>
+    /// <param name="from">The first line to look at.</param>
+    /// <returns>The wall-clock time of the change on that node.</returns>
+    public static async Task<DateTimeOffset> WaitForMembershipAsync(NodeProcess node, string change, string endpoint, TimeSpan timeout, int from = 0)
+    {
+        var index = await node.WaitForLineIndexAsync($"membership {change} {endpoint} ", timeout, from);
+        return TimeOf(node.Lines[index]);
+    }
+
+    /// <summary>Reads the wall-clock time <c>t=</c> of a line the load agents printed.</summary>
+    /// <param name="line">The line.</param>
+    /// <returns>The time.</returns>
+    public static DateTimeOffset TimeOf(string line) =>
+        DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(TimePattern().Match(line).Groups[1].Value, CultureInfo.InvariantCulture));
+
+    /// <summary>Waits for a stats line of <paramref name="node"/> after line <paramref name="from"/> that satisfies <paramref name="condition"/>.</summary>
+    /// <param name="node">The host.</param>
+    /// <param name="condition">What the line must show.</param>
+    /// <param name="timeout">How long to wait.</param>
+    /// <param name="from">The first line to look at.</param>
+    /// <returns>The stats and the line's index.</returns>
+    public static async Task<(LoadStats Stats, int Index)> WaitForStatsAsync(NodeProcess node, Func<LoadStats, bool> condition, TimeSpan timeout, int from = 0)
+    {
+        using var deadline = new CancellationTokenSource(timeout);
+        var next = from;
+        LoadStats? last = null;
+        while (true)
+        {
+            int index;
+            try
+            {
+                index = await node.WaitForLineIndexAsync("stats t=", timeout, next);
+            }
+            catch (TimeoutException)
+            {
+                throw new TimeoutException($"{node.Name}: no stats line as wanted within {timeout.TotalSeconds} s; the last was: {last}\nOutput:\n{node.Output}");
+            }
+
+            var stats = LoadStats.Parse(node.Lines[index]);
+            if (condition(stats))
+            {
+                return (stats, index);
+            }
+
+            last = stats;
+            next = index + 1;
+            if (deadline.IsCancellationRequested)
+            {
+                throw new TimeoutException($"{node.Name}: no stats line as wanted within {timeout.TotalSeconds} s; the last was: {last}\nOutput:\n{node.Output}");
+            }
+        }
+    }
+
+    /// <summary>Writes what every process said about membership, load, held requests and warnings, for a failure's message.</summary>
+    /// <param name="output">The test's output.</param>
+    public void WriteLog(Xunit.Abstractions.ITestOutputHelper output)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        foreach (var process in _processes.Where(p => p.Name != "netns"))
+        {
+            output.WriteLine($"--- {process.Name}");
+            foreach (var line in process.Lines.Where(l => l.Contains("membership", StringComparison.Ordinal) || l.Contains("stats t=", StringComparison.Ordinal)
+                || l.Contains("held", StringComparison.Ordinal) || l.Contains("warn", StringComparison.OrdinalIgnoreCase) || l.Contains("error", StringComparison.OrdinalIgnoreCase)
+                || l.Contains("cluster up", StringComparison.Ordinal) || l.Contains("remembered", StringComparison.Ordinal) || l.Contains("stopped", StringComparison.Ordinal)))
+            {
+                output.WriteLine(line);
+            }
+        }
+    }
+
+    /// <summary>Stops every process, then deletes the network and the files.</summary>
+    /// <returns>A task that completes when everything is gone.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var process in _processes)
+        {
+            await process.DisposeAsync();
+        }
+
+        await Network.DisposeAsync();
+        try
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private Dictionary<string, string?> Environment() => new() { ["CLUSTER_PROFILE"] = Profile };
+
+    [GeneratedRegex(@" t=(\d+)")]
+    private static partial Regex TimePattern();
+}
