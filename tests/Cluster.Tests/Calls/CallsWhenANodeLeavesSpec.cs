@@ -30,7 +30,7 @@ public sealed class CallsWhenANodeLeavesSpec
     [Fact]
     public async Task A_call_to_a_target_whose_node_is_downed_mid_call_fails_with_TargetTerminatedException_not_a_timeout()
     {
-        // What the split brain resolver does to a crashed node (after about 10 s), done at once by hand.
+        // What the downing rule does to a crashed node (after seconds), done at once by hand.
         await using var cluster = await TestCluster.StartAsync(3);
         var responder = cluster[2].ActorOf(TestResponder.Props("downed/arm"));
         await NameRegistry.Get(cluster[2]).RegisterAsync("downed/arm", "device", responder);

@@ -53,7 +53,7 @@ public sealed class RegistryMembershipSpec
     [Fact]
     public async Task The_names_of_a_downed_node_vanish_on_the_others()
     {
-        // What the split brain resolver does to a crashed node (after about 10 s), done at once by hand.
+        // What the downing rule does to a crashed node (after seconds), done at once by hand.
         await using var cluster = await TestCluster.StartAsync(3);
         var stays = cluster.CreateProbe(0);
         var downed = cluster.CreateProbe(2);
