@@ -33,7 +33,13 @@ public static class ClusterHostApp
         configure?.Invoke(options);
         var root = HostCommands.Create(output, errors, options);
 
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            return await CommandLineErrors.ReportAsync(parse, errors).ConfigureAwait(false);
+        }
+
         // The generic host handles Ctrl+C and SIGTERM itself, so that a node always leaves the cluster gracefully.
-        return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null, Output = output, Error = errors }).ConfigureAwait(false);
+        return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null, Output = output, Error = errors }).ConfigureAwait(false);
     }
 }
