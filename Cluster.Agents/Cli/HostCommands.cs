@@ -93,6 +93,7 @@ internal static class HostCommands
                 programConfig = ClusterHocon.LoadFile(configPath).WithFallback(programConfig);
             }
 
+            StartupChecks.Check(node, programConfig);
             var folders = AgentAssemblyFolders.Load(AgentFolders(agentsPaths, programConfig));
             agents = [.. AgentConfiguration.Read(programConfig, SettingsOverrides(), folders), .. options.CodeAgents];
         }
