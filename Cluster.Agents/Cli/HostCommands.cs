@@ -53,6 +53,7 @@ internal static class HostCommands
         root.Add(ClockCommands.Create(verbs));
         root.Add(CreateAgentsCommand(verbs));
         PathCommands.Create(verbs).ToList().ForEach(root.Add);
+        root.Add(DoctorCommand.Create(output, errors));
         root.Add(CreateCompletionCommand(output));
         return root;
     }

@@ -57,6 +57,8 @@ public sealed class OperatorEndpoint : ReceiveActor
         Receive<IClockCommand>(request => OnBusNode(request, command => ClusterClock.Get(Context.System).Forward(command, Sender)));
         Receive<ListAgents>(request => OnBusNode(request, ListAgentsCluster));
         Receive<GetLocalAgents>(_ => Sender.Tell(LocalAgents()));
+        Receive<GetNodeReport>(_ => Sender.Tell(NodeReporting.Here(Context.System)));
+        Receive<DescribeNodes>(_ => DescribeAllNodes());
         Receive<PathRequest>(request => OnBusNode(request, r => PathVerbHandler.Handle(Context.System, r, Sender)));
         Receive<StartPathWatch>(request => OnBusNode(request, r => PathVerbHandler.Watch(Context.System, r, Sender)));
         Receive<Terminated>(OnForwarderStopped);
@@ -247,10 +249,19 @@ public sealed class OperatorEndpoint : ReceiveActor
             new AgentList([.. answers.SelectMany(a => a.Agents).OrderBy(a => a.Address, StringComparer.Ordinal)], silent));
     }
 
-    // Asks every host's endpoint; a node that does not answer within the gather timeout is named, not waited for.
-    private void Gather<TAnswer>(object question, Func<IReadOnlyList<TAnswer>, ImmutableArray<string>, object> combine)
+    private void DescribeAllNodes()
     {
-        var asks = BusMembers()
+        var state = _cluster.State;
+        ImmutableArray<string> unreachable = [.. state.Unreachable.Select(m => $"{m.Address} ({m.Status})")];
+        var everyone = state.Members.Where(m => m.Status == MemberStatus.Up && !state.Unreachable.Contains(m)).Select(m => m.Address);
+        Gather<NodeReport>(GetNodeReport.Instance, (answers, silent) =>
+            new NodeReports([.. answers.OrderBy(r => r.Address, StringComparer.Ordinal)], silent, unreachable), everyone);
+    }
+
+    // Asks every host's endpoint; a node that does not answer within the gather timeout is named, not waited for.
+    private void Gather<TAnswer>(object question, Func<IReadOnlyList<TAnswer>, ImmutableArray<string>, object> combine, IEnumerable<Address>? nodes = null)
+    {
+        var asks = (nodes ?? BusMembers())
             .Select(node => (Node: node, Answer: Context.ActorSelection(new RootActorPath(node) / "user" / Name).Ask<TAnswer>(question, GatherTimeout)))
             .ToList();
         Task.WhenAll(asks.Select(ask => (Task)ask.Answer)).ContinueWith(

@@ -23,6 +23,7 @@ internal static class OperatorWire
         [nameof(ListAgents)] = _ => ListAgents.Instance,
         [nameof(GetClockStatus)] = _ => GetClockStatus.Instance,
         [nameof(PauseClock)] = _ => PauseClock.Instance,
+        [nameof(DescribeNodes)] = _ => DescribeNodes.Instance,
         [nameof(PublishJson)] = Body<PublishJson>,
         [nameof(OperatorCall)] = Body<OperatorCall>,
         [nameof(PathRequest)] = Body<PathRequest>,
