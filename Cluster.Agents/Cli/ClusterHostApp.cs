@@ -34,7 +34,8 @@ public static class ClusterHostApp
         var root = HostCommands.Create(output, errors, options);
 
         var parse = root.Parse(args);
-        if (parse.Errors.Count > 0)
+        // A completion request is a partial command line: its errors are expected, and the directive answers it.
+        if (parse.Errors.Count > 0 && !(args.Length > 0 && args[0].StartsWith("[suggest", StringComparison.Ordinal)))
         {
             return await CommandLineErrors.ReportAsync(parse, errors).ConfigureAwait(false);
         }

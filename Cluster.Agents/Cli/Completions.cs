@@ -56,19 +56,21 @@ internal static class Completions
     {
         try
         {
-            var seeds = context.ParseResult.GetValue<string[]>("--seed") ?? [];
-            var group = context.ParseResult.GetValue<string?>("--group");
-            var options = NodeOptions.Resolve(group, null, null, seeds, _ => 0);
-            if (options.Seeds.IsEmpty)
+            var options = context.ParseResult.CommandResult.Command.Options;
+            var seeds = options.OfType<Option<string[]>>().FirstOrDefault(o => o.Name == "--seed") is { } seedOption ? context.ParseResult.GetValue(seedOption) ?? [] : [];
+            var group = options.OfType<Option<string?>>().FirstOrDefault(o => o.Name == "--group") is { } groupOption ? context.ParseResult.GetValue(groupOption) : null;
+            // Without a seed on the line or in CLUSTER_SEEDS, the embedded default's port on this computer.
+            var node = NodeOptions.Resolve(group, null, null, seeds, _ => 0);
+            if (node.Seeds.IsEmpty)
             {
-                return [];
+                node = node with { Seeds = [new System.Net.DnsEndPoint("127.0.0.1", NodeOptions.DefaultSeedPort)] };
             }
 
             using var timeout = new CancellationTokenSource(Patience * 2);
             var names = Task.Run(
                 async () =>
                 {
-                    await using var client = await OperatorClient.ConnectAsync(options.Seeds, options.Group, Patience, timeout.Token).ConfigureAwait(false);
+                    await using var client = await OperatorClient.ConnectAsync(node.Seeds, node.Group, Patience, timeout.Token).ConfigureAwait(false);
                     return await ask(client).ConfigureAwait(false);
                 },
                 timeout.Token).GetAwaiter().GetResult();
