@@ -16,7 +16,8 @@ public static class OperatorSocket
     /// <summary>The environment variable that moves the sockets' folder.</summary>
     public const string FolderVariable = "CLUSTER_OPERATOR_DIR";
 
-    /// <summary>Gets the folder of the sockets: <c>CLUSTER_OPERATOR_DIR</c>, else <c>$XDG_RUNTIME_DIR/cluster-agents</c>, else a per-user folder under the temporary folder.</summary>
+    /// <summary>Gets the folder of the sockets: <c>CLUSTER_OPERATOR_DIR</c>, else <c>$XDG_RUNTIME_DIR/cluster-agents</c>, else <c>~/.cache/cluster-agents</c>.</summary>
+    /// <remarks>Never a shared folder such as <c>/tmp</c> by default: another user could create it first and serve a socket there.</remarks>
     public static string Folder
     {
         get
@@ -28,7 +29,7 @@ public static class OperatorSocket
 
             return Environment.GetEnvironmentVariable("XDG_RUNTIME_DIR") is { Length: > 0 } runtime
                 ? Path.Combine(runtime, "cluster-agents")
-                : Path.Combine(Path.GetTempPath(), "cluster-agents-" + Environment.UserName);
+                : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile, Environment.SpecialFolderOption.DoNotVerify), ".cache", "cluster-agents");
         }
     }
 
