@@ -13,10 +13,12 @@ namespace Cluster.Agents.Operator;
 /// </summary>
 internal static class CallFailure
 {
-    public static OperatorFailed Describe(ActorSystem system, OperatorCall request, Exception? error)
+    public static OperatorFailed Describe(ActorSystem system, OperatorCall request, Exception? error, LostNames lost)
     {
         switch (error)
         {
+            case UnknownNameException when lost.TryGet(request.Target, out var gone):
+                return new OperatorFailed($"'{request.Target}' is gone: it ran on {gone.Node}, which became unreachable or left the cluster at {gone.At:HH:mm:ss} UTC{Status(system, gone.Node)}.");
             case RemoteException remote when remote.RemoteType.EndsWith("UnknownEndpointException", StringComparison.Ordinal):
                 return new OperatorFailed(remote.RemoteMessage);
             case RemoteException remote:
@@ -29,6 +31,12 @@ internal static class CallFailure
             default:
                 return new OperatorFailed(error.Message);
         }
+    }
+
+    private static string Status(ActorSystem system, Address node)
+    {
+        var member = Akka.Cluster.Cluster.Get(system).State.Members.FirstOrDefault(m => m.Address.Equals(node));
+        return member is null ? " and has been removed" : $" (now {member.Status})";
     }
 
     // What the cluster knows of the target's node: a registered name's node, or the node an agent's address names.

@@ -33,6 +33,7 @@ public sealed class OperatorEndpoint : ReceiveActor
     private readonly string? _busRole;
     private readonly Dictionary<UniqueAddress, DateTimeOffset> _upSince = [];
     private readonly Dictionary<IActorRef, IActorRef> _echoes = [];
+    private readonly LostNames _lost = new();
 
     /// <summary>Creates the endpoint.</summary>
     /// <param name="time">Where "up since" times come from.</param>
@@ -44,7 +45,10 @@ public sealed class OperatorEndpoint : ReceiveActor
 
         Receive<ClusterEvent.MemberUp>(up => _upSince.TryAdd(up.Member.UniqueAddress, _time.GetUtcNow()));
         Receive<ClusterEvent.MemberRemoved>(removed => _upSince.Remove(removed.Member.UniqueAddress));
+        Receive<ClusterEvent.MemberLeft>(left => _lost.Remember(Context.System, left.Member.Address, _time.GetUtcNow()));
         Receive<ClusterEvent.IMemberEvent>(_ => { });
+        Receive<ClusterEvent.UnreachableMember>(unreachable => _lost.Remember(Context.System, unreachable.Member.Address, _time.GetUtcNow()));
+        Receive<ClusterEvent.IReachabilityEvent>(_ => { });
         Receive<GetMembers>(_ => Sender.Tell(DescribeMembers()));
         Receive<GetNodeTopics>(_ => Sender.Tell(NodeTopicsHere()));
         Receive<ListTopics>(request => OnBusNode(request, ListTopicsAsync));
@@ -74,7 +78,7 @@ public sealed class OperatorEndpoint : ReceiveActor
 
     /// <inheritdoc />
     protected override void PreStart() =>
-        _cluster.Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents, typeof(ClusterEvent.IMemberEvent));
+        _cluster.Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents, typeof(ClusterEvent.IMemberEvent), typeof(ClusterEvent.IReachabilityEvent));
 
     /// <inheritdoc />
     protected override void PostStop() => _cluster.Unsubscribe(Self);
@@ -227,11 +231,12 @@ public sealed class OperatorEndpoint : ReceiveActor
 
         object?[] args = [.. request.JsonArgs.Select(json => new JsonArgument(json))];
         var system = Context.System;
+        var lost = _lost;
         EndpointClient.Get(system).CallAsync<object?>(request.Target, request.Endpoint, args, request.Deadline)
             .ContinueWith(
                 call => call.IsCompletedSuccessfully
                     ? new OperatorCallAnswered(JsonPayload.ToJson(call.Result))
-                    : (object)CallFailure.Describe(system, request, call.Exception?.GetBaseException()),
+                    : (object)CallFailure.Describe(system, request, call.Exception?.GetBaseException(), lost),
                 TaskScheduler.Default)
             .PipeTo(Sender);
     }

@@ -9,7 +9,7 @@ namespace Cluster.Tests.EndToEnd;
 /// </summary>
 public sealed class CliFailoverSpec
 {
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan VerbTimeout = TimeSpan.FromSeconds(30);
 
     [Fact]
@@ -32,13 +32,28 @@ public sealed class CliFailoverSpec
 
         demo.Kill();
         await demo.WaitForExitAsync(StartTimeout);
-        var (listCode, listOutput) = await NodeProcess.RunAsync(NodeProcess.HostDll, ["topic", "list", .. seed], VerbTimeout);
         var (callCode, callOutput) = await NodeProcess.RunAsync(NodeProcess.HostDll, ["call", "drive", "speed", "--deadline", "2 s", .. seed], VerbTimeout);
+        var (listCode, listOutput) = await NodeProcess.RunAsync(NodeProcess.HostDll, ["topic", "list", .. seed], VerbTimeout);
+
+        // Later, once the plain host has removed the crashed one (and its registry forgets the drive), the call still names the node.
+        var plainPort = (await plain.WaitForLineAsync("listening at", StartTimeout)).Split(' ')[3].Split(':')[^1];
+        using (var removal = new CancellationTokenSource(StartTimeout))
+        {
+            while ((await NodeProcess.RunAsync(NodeProcess.HostDll, ["nodes", "--seed", $"127.0.0.1:{plainPort}", "--group", group], VerbTimeout)).Output.Contains(demoAddress, StringComparison.Ordinal))
+            {
+                Assert.False(removal.IsCancellationRequested, $"the plain host never removed {demoAddress}");
+            }
+        }
+
+        var (laterCode, laterOutput) = await NodeProcess.RunAsync(NodeProcess.HostDll, ["call", "drive", "speed", "--deadline", "2 s", .. seed], VerbTimeout);
 
         Assert.True(listCode == 0, listOutput);
         Assert.True(callCode == 1, callOutput);
         Assert.Contains("'drive'", callOutput, StringComparison.Ordinal);
         Assert.Contains(demoAddress, callOutput, StringComparison.Ordinal);
         Assert.DoesNotContain("--group", callOutput, StringComparison.Ordinal);
+        Assert.True(laterCode == 1, laterOutput);
+        Assert.Contains("'drive'", laterOutput, StringComparison.Ordinal);
+        Assert.Contains(demoAddress, laterOutput, StringComparison.Ordinal);
     }
 }

@@ -12,7 +12,7 @@ namespace Cluster.Tests.EndToEnd;
 public sealed class CliStartupSpec
 {
     private static readonly TimeSpan RunTimeout = TimeSpan.FromSeconds(60);
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
 
     private static void AssertNoStackTrace(string output)
     {
