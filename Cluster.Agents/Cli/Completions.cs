@@ -8,7 +8,8 @@ namespace Cluster.Agents.Cli;
 /// <summary>
 /// Shell completion: verbs and options come from the command line itself (System.CommandLine's <c>[suggest]</c>
 /// directive); topic names and agent addresses come from the cluster, asked through the first seed's local socket with a short
-/// timeout, so a completion never hangs the shell.
+/// timeout, so a completion never hangs the shell. The seeds and group come from <c>CLUSTER_SEEDS</c> and <c>CLUSTER_GROUP</c>
+/// (System.CommandLine offers an argument's completions only while no option precedes it on the line).
 /// </summary>
 internal static class Completions
 {

@@ -180,4 +180,19 @@ public sealed class CliVerbsSpec(LighthouseAndDemoHost cluster) : IClassFixture<
         Assert.Contains("--json", options.Split('\n', StringSplitOptions.TrimEntries));
         Assert.Contains("--seed", options.Split('\n', StringSplitOptions.TrimEntries));
     }
+
+    [Fact]
+    public async Task Completion_of_a_topic_argument_lists_the_clusters_topics()
+    {
+        await using var suggest = NodeProcess.Start(
+            "suggest",
+            NodeProcess.HostDll,
+            ["[suggest:14]", "topic echo dri"],
+            new Dictionary<string, string?> { ["CLUSTER_SEEDS"] = Lighthouse, ["CLUSTER_GROUP"] = cluster.Group });
+        await suggest.WaitForExitAsync(VerbTimeout);
+
+        Assert.True(suggest.ExitCode == 0, suggest.Output);
+        Assert.Contains("drive/odometry", suggest.Lines.Select(l => l.Trim()));
+        Assert.DoesNotContain("battery/voltage", suggest.Lines.Select(l => l.Trim()));
+    }
 }
