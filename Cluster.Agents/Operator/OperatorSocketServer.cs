@@ -52,8 +52,9 @@ public sealed class OperatorSocketServer : IDisposable
             Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         }
 
-        // The cluster port is this node's, so a file left here is a crashed node's socket.
+        // The cluster port is this node's, so a file left here is a crashed node's socket; so is any other no one answers on.
         File.Delete(path);
+        RemoveStale(folder);
         var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         listener.Bind(new UnixDomainSocketEndPoint(path));
         listener.Listen(16);
@@ -61,6 +62,33 @@ public sealed class OperatorSocketServer : IDisposable
         _ = server.AcceptAsync();
         system.RegisterOnTermination(server.Dispose);
         return server;
+    }
+
+    private static void RemoveStale(string folder)
+    {
+        var now = TimeProvider.System.GetUtcNow().UtcDateTime;
+        foreach (var stale in Directory.EnumerateFiles(folder, "*.sock").Take(1_000))
+        {
+            // A socket made a moment ago may be bound but not yet listening: it belongs to a node starting now.
+            if (now - File.GetLastWriteTimeUtc(stale) < TimeSpan.FromSeconds(30))
+            {
+                continue;
+            }
+
+            using var probe = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+            try
+            {
+                probe.Connect(new UnixDomainSocketEndPoint(stale));
+            }
+            catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionRefused)
+            {
+                // Nothing listens: the node that made it crashed (a socket is refused at once, never waited for).
+                File.Delete(stale);
+            }
+            catch (SocketException)
+            {
+            }
+        }
     }
 
     /// <inheritdoc />
