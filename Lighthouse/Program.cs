@@ -27,6 +27,7 @@ root.SetAction(async (parse, cancellationToken) =>
     try
     {
         options = node.Resolve(parse, _ => NodeOptions.DefaultSeedPort);
+        StartupChecks.Check(options, ClusterHocon.Lighthouse);
     }
     catch (ClusterConfigurationException e)
     {
@@ -84,4 +85,10 @@ root.SetAction(async (parse, cancellationToken) =>
     using var host = NodeRunner.Build(options, ClusterHocon.Lighthouse, [], parse.GetValue(verbose), rememberMembers);
     return await NodeRunner.RunAsync(host, "Lighthouse", Console.Out, cancellationToken);
 });
-return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
+var parsed = root.Parse(args);
+if (parsed.Errors.Count > 0)
+{
+    return await CommandLineErrors.ReportAsync(parsed, Console.Error);
+}
+
+return await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });

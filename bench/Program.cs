@@ -27,9 +27,14 @@ var header = Report.Header(args);
 IBenchGroup[] groups =
 [
     new LocalTell(), new RemoteAsk(), new TopicBusBench(), new SubscribeLatency(), new GlobScaling(),
-    new DeviceRequestBench(), new AgentRpc(), new ExternalClockBench(), new ClusterClockBench(), new PathsBench(), new CommandsBench(),
+    new DeviceRequestBench(), new AgentRpc(), new ExternalClockBench(), new ClusterClockBench(), new PathsBench(), new CommandsBench(), new VerbsBench(),
 ];
-if (only is not null)
+if (only is null)
+{
+    // The verbs group publishes the programs first, which alone takes most of a full run's budget: it runs when named.
+    groups = [.. groups.Where(group => group is not VerbsBench)];
+}
+else
 {
     var unknown = only.Where(name => !groups.Any(group => group.Name == name)).ToList();
     if (unknown.Count > 0)

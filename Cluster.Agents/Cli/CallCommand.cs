@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Cluster.Agents.Core.Calls;
-using Cluster.Agents.Operator;
 
 namespace Cluster.Agents.Cli;
 
@@ -13,7 +12,8 @@ internal static class CallCommand
         var endpoint = new Argument<string>("endpoint") { Description = "The endpoint, e.g. speed, or the agent member's path, e.g. eggs/cook." };
         var args = new Argument<string[]>("args") { Description = "The arguments, each one JSON value: 1.5, '\"text\"', '[1,2]'.", Arity = ArgumentArity.ZeroOrMore };
         var deadline = new Option<string>("--deadline") { Description = "How long the call may take, e.g. \"2 s\".", DefaultValueFactory = _ => "5 s" };
-        return runner.Create("call", "Calls an endpoint of a device, or an exposed member of an agent by address and path, and prints the answer as JSON.", async (parse, client, _) =>
+        Completions.AddTargets(device);
+        return runner.Create("call", "Calls an endpoint of a device, or an exposed member of an agent by address and path, and prints the answer as JSON.", parse =>
         {
             var jsonArgs = parse.GetValue(args) ?? [];
             foreach (var json in jsonArgs)
@@ -21,13 +21,15 @@ internal static class CallCommand
                 JsonPayload.FromJson(json);
             }
 
-            var answer = await client.CallAsync(
-                parse.GetValue(device)!,
-                parse.GetValue(endpoint)!,
-                jsonArgs,
-                Agents.Core.Duration.Parse(parse.GetValue(deadline)!)).ConfigureAwait(false);
-            await runner.Output.WriteLineAsync(answer).ConfigureAwait(false);
-            return 0;
+            var wait = Checks.Deadline(parse.GetValue(deadline)!, "--deadline");
+            var target = Checks.NotEmpty(parse.GetValue(device)!, "device");
+            var name = Checks.NotEmpty(parse.GetValue(endpoint)!, "endpoint");
+            return async (client, _) =>
+            {
+                var answer = await client.CallAsync(target, name, jsonArgs, wait).ConfigureAwait(false);
+                await runner.Output.WriteLineAsync(answer).ConfigureAwait(false);
+                return 0;
+            };
         }, device, endpoint, args, deadline);
     }
 }

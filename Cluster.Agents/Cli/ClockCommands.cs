@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using Cluster.Agents.Core;
-using Cluster.Agents.Operator;
 using Cluster.Contracts.Clocks;
 using Cluster.Contracts.Operator;
 
@@ -24,33 +23,45 @@ internal static class ClockCommands
     }
 
     private static Command Status(VerbRunner runner) =>
-        runner.Create("status", "Shows the clock source's mode, time, UTC time, rate, node and followers.", async (_, client, _) =>
+        runner.Create("status", "Shows the clock source's mode, time, UTC time, rate, node and followers.", parse => async (client, _) =>
         {
-            await Print(runner, await client.AskAsync<ClockStatus>(GetClockStatus.Instance, VerbRunner.AnswerTimeout).ConfigureAwait(false)).ConfigureAwait(false);
+            await Print(runner, parse, await client.AskAsync<ClockStatus>(GetClockStatus.Instance, VerbRunner.AnswerTimeout).ConfigureAwait(false)).ConfigureAwait(false);
             return 0;
         });
 
     private static Command Step(VerbRunner runner)
     {
         var duration = new Argument<string>("duration") { Description = "How far to advance, e.g. \"100 ms\" or \"1 s\"." };
-        return runner.Create("step", "Advances the cluster's time by a duration and leaves the clock in step mode; returns once every follower has applied it.", async (parse, client, _) =>
+        return runner.Create("step", "Advances the cluster's time by a duration and leaves the clock in step mode; returns once every follower has applied it.", parse =>
         {
             var text = parse.GetValue(duration)!;
-            var step = Duration.Parse(text);
+            TimeSpan step;
+            try
+            {
+                step = Duration.Parse(text);
+            }
+            catch (FormatException e)
+            {
+                throw new FormatException($"the step: {e.Message}", e);
+            }
+
             if (step <= TimeSpan.Zero)
             {
                 throw new ArgumentException($"the step '{text}' must be positive.");
             }
 
-            await Print(runner, await client.AskAsync<ClockStatus>(new StepClock(step), StepTimeout).ConfigureAwait(false)).ConfigureAwait(false);
-            return 0;
+            return async (client, _) =>
+            {
+                await Print(runner, parse, await client.AskAsync<ClockStatus>(new StepClock(step), StepTimeout).ConfigureAwait(false)).ConfigureAwait(false);
+                return 0;
+            };
         }, duration);
     }
 
     private static Command Run(VerbRunner runner)
     {
         var rate = new Option<double?>("--rate") { Description = "Simulated seconds per wall second, e.g. 10 for ten times real time; without it, as fast as the followers allow." };
-        return runner.Create("run", "Lets the cluster's time run, as fast as possible or at a given rate.", async (parse, client, _) =>
+        return runner.Create("run", "Lets the cluster's time run, as fast as possible or at a given rate.", parse =>
         {
             var given = parse.GetValue(rate);
             if (given is { } r && (!double.IsFinite(r) || r <= 0))
@@ -58,20 +69,29 @@ internal static class ClockCommands
                 throw new ArgumentException($"--rate must be a positive number, was {r.ToString(CultureInfo.InvariantCulture)}.");
             }
 
-            await Print(runner, await client.AskAsync<ClockStatus>(new RunClock(given ?? 0), VerbRunner.AnswerTimeout).ConfigureAwait(false)).ConfigureAwait(false);
-            return 0;
+            return async (client, _) =>
+            {
+                await Print(runner, parse, await client.AskAsync<ClockStatus>(new RunClock(given ?? 0), VerbRunner.AnswerTimeout).ConfigureAwait(false)).ConfigureAwait(false);
+                return 0;
+            };
         }, rate);
     }
 
     private static Command Pause(VerbRunner runner) =>
-        runner.Create("pause", "Stops the cluster's time.", async (_, client, _) =>
+        runner.Create("pause", "Stops the cluster's time.", parse => async (client, _) =>
         {
-            await Print(runner, await client.AskAsync<ClockStatus>(PauseClock.Instance, VerbRunner.AnswerTimeout).ConfigureAwait(false)).ConfigureAwait(false);
+            await Print(runner, parse, await client.AskAsync<ClockStatus>(PauseClock.Instance, VerbRunner.AnswerTimeout).ConfigureAwait(false)).ConfigureAwait(false);
             return 0;
         });
 
-    private static async Task Print(VerbRunner runner, ClockStatus status)
+    private static async Task Print(VerbRunner runner, System.CommandLine.ParseResult parse, ClockStatus status)
     {
+        if (VerbRunner.Json(parse))
+        {
+            await runner.WriteJsonAsync(status).ConfigureAwait(false);
+            return;
+        }
+
         var output = runner.Output;
         await output.WriteLineAsync($"mode: {status.Mode}").ConfigureAwait(false);
         await output.WriteLineAsync($"time: {Seconds(status.Time)} s").ConfigureAwait(false);

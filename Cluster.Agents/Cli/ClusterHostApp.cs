@@ -33,7 +33,14 @@ public static class ClusterHostApp
         configure?.Invoke(options);
         var root = HostCommands.Create(output, errors, options);
 
+        var parse = root.Parse(args);
+        // A completion request is a partial command line: its errors are expected, and the directive answers it.
+        if (parse.Errors.Count > 0 && !(args.Length > 0 && args[0].StartsWith("[suggest", StringComparison.Ordinal)))
+        {
+            return await CommandLineErrors.ReportAsync(parse, errors).ConfigureAwait(false);
+        }
+
         // The generic host handles Ctrl+C and SIGTERM itself, so that a node always leaves the cluster gracefully.
-        return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null, Output = output, Error = errors }).ConfigureAwait(false);
+        return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null, Output = output, Error = errors }).ConfigureAwait(false);
     }
 }

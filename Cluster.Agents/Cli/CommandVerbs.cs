@@ -1,6 +1,4 @@
 using System.CommandLine;
-using System.CommandLine.Invocation;
-using Cluster.Agents.Operator;
 using Cluster.Contracts.Commands;
 
 namespace Cluster.Agents.Cli;
@@ -15,29 +13,26 @@ internal static class CommandVerbs
         var timeLimit = new Option<string?>("--time-limit") { Description = "How long the command may run on the actor's clock, e.g. \"10 s\"; none by default." };
         var command = runner.Create(
             "command",
-            "Sends a command string to a command actor and prints its replies as they arrive; exits 0 when it is done, 1 when it failed, timed out or was cancelled.",
-            async (parse, client, cancellationToken) =>
+            "Sends a command string to a command actor and prints its replies as they arrive, one JSON line each; exits 0 when it is done, 1 when it failed, timed out or was cancelled.",
+            parse =>
             {
                 var text = parse.GetValue(commandString)!;
-                var limit = parse.GetValue(timeLimit) is { } given ? Agents.Core.Duration.Parse(given) : (TimeSpan?)null;
-                var status = await client.RunCommandAsync(parse.GetValue(actor)!, text, limit, line => runner.Output.WriteLineAsync(line), cancellationToken).ConfigureAwait(false);
-                return status == CommandStatus.Done ? 0 : 1;
+                if (string.IsNullOrWhiteSpace(text))
+                {
+                    throw new ArgumentException("the command string is empty: give one, e.g. \"ping\".");
+                }
+
+                var limit = parse.GetValue(timeLimit) is { } given ? Checks.Deadline(given, "--time-limit") : (TimeSpan?)null;
+                var name = Checks.NotEmpty(parse.GetValue(actor)!, "actor");
+                return async (client, cancellationToken) =>
+                {
+                    var status = await client.RunCommandAsync(name, text, limit, line => runner.Output.WriteLineAsync(line), cancellationToken).ConfigureAwait(false);
+                    return status == CommandStatus.Done ? 0 : 1;
+                };
             },
             actor,
             commandString,
             timeLimit);
-        // Bad input is refused with exit code 2 before anything connects to the cluster.
-        var connectAndRun = (AsynchronousCommandLineAction)command.Action!;
-        command.SetAction(async (parse, cancellationToken) =>
-        {
-            if (string.IsNullOrWhiteSpace(parse.GetValue(commandString)))
-            {
-                await parse.InvocationConfiguration.Error.WriteLineAsync("error: the command string is empty: give one, e.g. \"ping\".").ConfigureAwait(false);
-                return 2;
-            }
-
-            return await connectAndRun.InvokeAsync(parse, cancellationToken).ConfigureAwait(false);
-        });
         return command;
     }
 }

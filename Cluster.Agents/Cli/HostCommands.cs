@@ -53,6 +53,8 @@ internal static class HostCommands
         root.Add(ClockCommands.Create(verbs));
         root.Add(CreateAgentsCommand(verbs));
         PathCommands.Create(verbs).ToList().ForEach(root.Add);
+        root.Add(DoctorCommand.Create(output, errors));
+        root.Add(CreateCompletionCommand(output));
         return root;
     }
 
@@ -92,6 +94,7 @@ internal static class HostCommands
                 programConfig = ClusterHocon.LoadFile(configPath).WithFallback(programConfig);
             }
 
+            StartupChecks.Check(node, programConfig);
             var folders = AgentAssemblyFolders.Load(AgentFolders(agentsPaths, programConfig));
             agents = [.. AgentConfiguration.Read(programConfig, SettingsOverrides(), folders), .. options.CodeAgents];
         }
@@ -155,13 +158,31 @@ internal static class HostCommands
         }
     }
 
+    private static Command CreateCompletionCommand(TextWriter output)
+    {
+        var shell = new Argument<string>("shell") { Description = "bash or zsh." };
+        shell.AcceptOnlyFromAmong("bash", "zsh");
+        var program = new Option<string>("--program") { Description = "The command the shell runs, e.g. cluster-host.", DefaultValueFactory = _ => "cluster-host" };
+        var command = new Command("completion", "Prints the script that completes verbs, options, topic names and agent addresses in bash or zsh, e.g. source <(cluster-host completion bash).") { shell, program };
+        command.SetAction(async parse =>
+        {
+            await output.WriteLineAsync(Completions.Script(parse.GetValue(shell)!, parse.GetValue(program)!)).ConfigureAwait(false);
+            return 0;
+        });
+        return command;
+    }
+
     private static Command CreateAgentsCommand(VerbRunner runner) =>
-        runner.Create("agents", "Lists the RPC agents of every host's container, cluster-wide: address and type.", async (_, client, _) =>
+        runner.Create("agents", "Lists the RPC agents of every host's container, cluster-wide: address and type.", parse => async (client, _) =>
         {
             var list = await client.ListAgentsAsync(VerbRunner.AnswerTimeout).ConfigureAwait(false);
-            foreach (var agent in list.Agents)
+            if (VerbRunner.Json(parse))
             {
-                await runner.Output.WriteLineAsync($"{agent.Address,-50} {agent.Type}").ConfigureAwait(false);
+                await runner.WriteJsonAsync(list).ConfigureAwait(false);
+            }
+            else
+            {
+                Tables.Write(runner.Output, ["address", "type"], list.Agents.Select(agent => new[] { agent.Address, agent.Type }), row => $"{row[0],-50} {row[1]}");
             }
 
             await runner.WarnSilentAsync(list.Silent, "their agents are").ConfigureAwait(false);
@@ -169,16 +190,22 @@ internal static class HostCommands
         });
 
     private static Command CreateNodesCommand(VerbRunner runner) =>
-        runner.Create("nodes", "Lists the cluster's members as the seed node sees them: address, status, roles, up since.", async (_, client, _) =>
+        runner.Create("nodes", "Lists the cluster's members as the seed node sees them: address, status, roles, up since.", parse => async (client, _) =>
         {
             var list = await client.GetMembersAsync(VerbRunner.AnswerTimeout).ConfigureAwait(false);
-            foreach (var member in list.Members)
+            if (VerbRunner.Json(parse))
             {
-                var since = member.UpSince is { } up ? up.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture) : "-";
-                var status = member.Reachable ? member.Status : member.Status + " (unreachable)";
-                await runner.Output.WriteLineAsync($"{member.Address,-40} {status,-20} {string.Join(",", member.Roles),-12} up since {since}").ConfigureAwait(false);
+                await runner.WriteJsonAsync(list).ConfigureAwait(false);
+                return 0;
             }
 
+            Tables.Write(runner.Output, ["address", "status", "roles", "up since"], list.Members.Select(member => new[]
+            {
+                member.Address,
+                member.Reachable ? member.Status : member.Status + " (unreachable)",
+                string.Join(",", member.Roles),
+                member.UpSince is { } up ? up.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture) : "-",
+            }), row => $"{row[0],-40} {row[1],-20} {row[2],-12} up since {row[3]}");
             return 0;
         });
 }

@@ -33,6 +33,9 @@ public sealed class NodeCommandLine
     {
         Description = "A seed node (a Lighthouse) as host:port; repeat for several. Env: CLUSTER_SEEDS (comma-separated).",
         DefaultValueFactory = _ => [],
+
+        // One seed per --seed, so that `--seed a:1 drive/*` leaves drive/* to the verb's own argument.
+        AllowMultipleArgumentsPerToken = false,
     };
 
     /// <summary>Adds the options to <paramref name="command"/>.</summary>

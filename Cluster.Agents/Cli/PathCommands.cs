@@ -48,9 +48,15 @@ internal static class PathCommands
     }
 
     private static Command List(VerbRunner runner) =>
-        runner.Create("paths", "Prints the tree of registered ESHET paths, with each leaf's kind, owner and node.", async (_, client, _) =>
+        runner.Create("paths", "Prints the tree of registered ESHET paths, with each leaf's kind, owner and node.", parse => async (client, _) =>
         {
             var list = await client.AskAsync<PathList>(new PathRequest(PathVerb.List, "/", [], VerbRunner.AnswerTimeout), VerbRunner.AnswerTimeout).ConfigureAwait(false);
+            if (VerbRunner.Json(parse))
+            {
+                await runner.WriteJsonAsync(list).ConfigureAwait(false);
+                return 0;
+            }
+
             foreach (var line in Tree(list.Paths))
             {
                 await runner.Output.WriteLineAsync(line).ConfigureAwait(false);
@@ -83,11 +89,16 @@ internal static class PathCommands
     {
         var path = PathArgument();
         var deadline = DeadlineOption();
-        return runner.Create("get", description, async (parse, client, _) =>
+        return runner.Create("get", description, parse =>
         {
-            var answer = await AskAsync(client, verb, CheckPath(parse.GetValue(path)!), [], parse.GetValue(deadline)!).ConfigureAwait(false);
-            await runner.Output.WriteLineAsync(answer.Json).ConfigureAwait(false);
-            return 0;
+            var checkedPath = CheckPath(parse.GetValue(path)!);
+            var wait = Checks.Deadline(parse.GetValue(deadline)!, "--deadline");
+            return async (client, _) =>
+            {
+                var answer = await AskAsync(client, verb, checkedPath, [], wait).ConfigureAwait(false);
+                await runner.Output.WriteLineAsync(answer.Json).ConfigureAwait(false);
+                return 0;
+            };
         }, path, deadline);
     }
 
@@ -96,10 +107,21 @@ internal static class PathCommands
         var path = PathArgument();
         var value = new Argument<string>("value") { Description = "The value, one JSON value: 1.5, '\"text\"', '{\"a\":1}'." };
         var deadline = DeadlineOption();
-        return runner.Create("set", description, async (parse, client, _) =>
+        return runner.Create("set", description, parse =>
         {
-            await AskAsync(client, verb, CheckPath(parse.GetValue(path)!), [CheckJson(parse.GetValue(value)!)], parse.GetValue(deadline)!).ConfigureAwait(false);
-            return 0;
+            var checkedPath = CheckPath(parse.GetValue(path)!);
+            ImmutableArray<string> json = [CheckJson(parse.GetValue(value)!)];
+            var wait = Checks.Deadline(parse.GetValue(deadline)!, "--deadline");
+            return async (client, _) =>
+            {
+                await AskAsync(client, verb, checkedPath, json, wait).ConfigureAwait(false);
+                if (VerbRunner.Json(parse))
+                {
+                    await runner.WriteJsonAsync(new { set = checkedPath }).ConfigureAwait(false);
+                }
+
+                return 0;
+            };
         }, path, value, deadline);
     }
 
@@ -108,12 +130,17 @@ internal static class PathCommands
         var path = PathArgument();
         var args = new Argument<string[]>("args") { Description = "The arguments, each one JSON value.", Arity = ArgumentArity.ZeroOrMore };
         var deadline = DeadlineOption();
-        return runner.Create("call", "Calls an action with arguments given as JSON and prints its result as JSON.", async (parse, client, _) =>
+        return runner.Create("call", "Calls an action with arguments given as JSON and prints its result as JSON.", parse =>
         {
+            var checkedPath = CheckPath(parse.GetValue(path)!);
             var jsonArgs = (parse.GetValue(args) ?? []).Select(CheckJson).ToImmutableArray();
-            var answer = await AskAsync(client, PathVerb.ActionCall, CheckPath(parse.GetValue(path)!), jsonArgs, parse.GetValue(deadline)!).ConfigureAwait(false);
-            await runner.Output.WriteLineAsync(answer.Json).ConfigureAwait(false);
-            return 0;
+            var wait = Checks.Deadline(parse.GetValue(deadline)!, "--deadline");
+            return async (client, _) =>
+            {
+                var answer = await AskAsync(client, PathVerb.ActionCall, checkedPath, jsonArgs, wait).ConfigureAwait(false);
+                await runner.Output.WriteLineAsync(answer.Json).ConfigureAwait(false);
+                return 0;
+            };
         }, path, args, deadline);
     }
 
@@ -124,14 +151,17 @@ internal static class PathCommands
         var description = isEvent
             ? "Prints each event's payload as one JSON line."
             : "Prints a state's current value, then each change, as one JSON line each: {\"known\":true,\"value\":...} or {\"known\":false}.";
-        return runner.Create(isEvent ? "listen" : "watch", description, async (parse, client, cancellationToken) =>
+        return runner.Create(isEvent ? "listen" : "watch", description, parse =>
         {
             var checkedPath = CheckPath(parse.GetValue(path)!);
-            var limit = parse.GetValue(count);
-            if (limit is <= 0)
-            {
-                throw new ArgumentException($"--count must be positive, was {limit}.");
-            }
+            var limit = Checks.Count(parse.GetValue(count), "--count");
+            return (client, cancellationToken) => WatchAsync(runner, client, checkedPath, isEvent, limit, cancellationToken);
+        }, path, count);
+    }
+
+    private static async Task<int> WatchAsync(VerbRunner runner, Agents.Operator.OperatorClient client, string checkedPath, bool isEvent, int? limit, CancellationToken cancellationToken)
+    {
+        {
 
             var lines = 0;
             bool Print(string json)
@@ -156,12 +186,11 @@ internal static class PathCommands
                 VerbRunner.AnswerTimeout + TimeSpan.FromSeconds(5),
                 stop.Token).ConfigureAwait(false);
             return 0;
-        }, path, count);
+        }
     }
 
-    private static Task<PathAnswered> AskAsync(Agents.Operator.OperatorClient client, PathVerb verb, string path, ImmutableArray<string> jsonArgs, string deadline)
+    private static Task<PathAnswered> AskAsync(Agents.Operator.OperatorClient client, PathVerb verb, string path, ImmutableArray<string> jsonArgs, TimeSpan wait)
     {
-        var wait = Agents.Core.Duration.Parse(deadline);
         return client.AskAsync<PathAnswered>(new PathRequest(verb, path, jsonArgs, wait), wait + TimeSpan.FromSeconds(2));
     }
 }

@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text.Json;
 using Cluster.Agents.Core.Calls;
 using Cluster.Agents.Core.Topics;
-using Cluster.Agents.Operator;
 using Cluster.Contracts.Operator;
 
 namespace Cluster.Agents.Cli;
@@ -22,17 +21,24 @@ internal static class TopicCommands
     }
 
     private static Command List(VerbRunner runner) =>
-        runner.Create("list", "Lists the topics published on or subscribed to, and the glob patterns subscribed to, cluster-wide.", async (_, client, _) =>
+        runner.Create("list", "Lists the topics published on or subscribed to, and the glob patterns subscribed to, cluster-wide.", parse => async (client, _) =>
         {
             var list = await client.ListTopicsAsync(VerbRunner.AnswerTimeout).ConfigureAwait(false);
-            foreach (var name in list.Topics)
+            if (VerbRunner.Json(parse))
             {
-                await runner.Output.WriteLineAsync(name).ConfigureAwait(false);
+                await runner.WriteJsonAsync(list).ConfigureAwait(false);
             }
-
-            foreach (var pattern in list.Patterns)
+            else
             {
-                await runner.Output.WriteLineAsync($"{pattern}  (pattern)").ConfigureAwait(false);
+                foreach (var name in list.Topics)
+                {
+                    await runner.Output.WriteLineAsync(name).ConfigureAwait(false);
+                }
+
+                foreach (var pattern in list.Patterns)
+                {
+                    await runner.Output.WriteLineAsync($"{pattern}  (pattern)").ConfigureAwait(false);
+                }
             }
 
             await runner.WarnSilentAsync(list.Silent, "their topics are").ConfigureAwait(false);
@@ -43,28 +49,28 @@ internal static class TopicCommands
     {
         var pattern = new Argument<string>("pattern") { Description = "A topic name or glob, e.g. '*/heartbeat'." };
         var count = new Option<int?>("--count") { Description = "Exit after this many messages; without it, run until Ctrl+C." };
-        return runner.Create("echo", "Prints every message on matching topics as one JSON line: topic, sender, publishedAt, payload.", async (parse, client, cancellationToken) =>
+        Completions.AddTopics(pattern);
+        return runner.Create("echo", "Prints every message on matching topics as one JSON line: topic, sender, publishedAt, payload.", parse =>
         {
-            var limit = parse.GetValue(count);
-            if (limit is <= 0)
+            var limit = Checks.Count(parse.GetValue(count), "--count");
+            var text = parse.GetValue(pattern)!;
+            TopicPattern.Parse(text);
+            return async (client, cancellationToken) =>
             {
-                throw new ArgumentException($"--count must be positive, was {limit}.");
-            }
-
-            var seen = 0;
-            TopicPattern.Parse(parse.GetValue(pattern)!);
-            await client.EchoAsync(
-                parse.GetValue(pattern)!,
-                () => { },
-                message =>
-                {
-                    runner.Output.WriteLine(ToJsonLine(message));
-                    runner.Output.Flush();
-                    return limit is null || ++seen < limit;
-                },
-                VerbRunner.AnswerTimeout,
-                cancellationToken).ConfigureAwait(false);
-            return 0;
+                var seen = 0;
+                await client.EchoAsync(
+                    text,
+                    () => { },
+                    message =>
+                    {
+                        runner.Output.WriteLine(ToJsonLine(message));
+                        runner.Output.Flush();
+                        return limit is null || ++seen < limit;
+                    },
+                    VerbRunner.AnswerTimeout,
+                    cancellationToken).ConfigureAwait(false);
+                return 0;
+            };
         }, pattern, count);
     }
 
@@ -72,14 +78,34 @@ internal static class TopicCommands
     {
         var name = new Argument<string>("topic") { Description = "The topic to publish on." };
         var json = new Argument<string>("json") { Description = "The payload as JSON, e.g. '{\"speed\": 1.5}' or '42'." };
-        var type = new Option<string?>("--type") { Description = "Read the JSON as this type on the node ('Namespace.Type, Assembly'); by default plain values, lists and dictionaries." };
-        return runner.Create("pub", "Publishes one payload, given as JSON, on a topic.", async (parse, client, cancellationToken) =>
+        var type = new Option<string?>("--type") { Description = "Read the JSON as this type on the node ('Namespace.Type, Assembly'); by default plain values, lists and dictionaries. Every required field must be given." };
+        Completions.AddTopics(name);
+        return runner.Create("pub", "Publishes one payload, given as JSON, on a topic.", parse =>
         {
+            var topic = parse.GetValue(name)!;
+            TopicPattern.ValidateTopic(topic);
             var payload = parse.GetValue(json)!;
             _ = JsonPayload.FromJson(payload);
-            await client.PublishJsonAsync(parse.GetValue(name)!, payload, parse.GetValue(type), VerbRunner.AnswerTimeout).ConfigureAwait(false);
-            await runner.Output.WriteLineAsync($"published on {parse.GetValue(name)}").ConfigureAwait(false);
-            return 0;
+            var typeName = parse.GetValue(type);
+            if (typeName is not null)
+            {
+                Checks.NotEmpty(typeName, "--type");
+            }
+
+            return async (client, _) =>
+            {
+                await client.PublishJsonAsync(topic, payload, typeName, VerbRunner.AnswerTimeout).ConfigureAwait(false);
+                if (VerbRunner.Json(parse))
+                {
+                    await runner.WriteJsonAsync(new { published = topic, node = client.Node }).ConfigureAwait(false);
+                }
+                else
+                {
+                    await runner.Output.WriteLineAsync($"published on {topic}").ConfigureAwait(false);
+                }
+
+                return 0;
+            };
         }, name, json, type);
     }
 
@@ -87,52 +113,66 @@ internal static class TopicCommands
     {
         var pattern = new Argument<string>("pattern") { Description = "A topic name or glob, e.g. 'drive/*'." };
         var seconds = new Option<double>("--seconds") { Description = "How long to measure.", DefaultValueFactory = _ => 5 };
-        return runner.Create("hz", "Measures the message rate of each matching topic over a few seconds.", async (parse, client, cancellationToken) =>
+        Completions.AddTopics(pattern);
+        return runner.Create("hz", "Measures the message rate of each matching topic over a few seconds.", parse =>
         {
             var window = parse.GetValue(seconds);
-            if (window <= 0)
+            if (!double.IsFinite(window) || window <= 0)
             {
-                throw new ArgumentException($"--seconds must be positive, was {window}.");
+                throw new ArgumentException($"--seconds must be positive, was {window.ToString(CultureInfo.InvariantCulture)}.");
             }
 
-            TopicPattern.Parse(parse.GetValue(pattern)!);
-            var counts = new Dictionary<string, int>(StringComparer.Ordinal);
-            var clock = TimeProvider.System;
-            long started = 0;
-            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            await client.EchoAsync(
-                parse.GetValue(pattern)!,
-                () =>
-                {
-                    started = clock.GetTimestamp();
-                    stop.CancelAfter(TimeSpan.FromSeconds(window));
-                },
-                message =>
-                {
-                    lock (counts)
-                    {
-                        counts[message.Topic] = counts.GetValueOrDefault(message.Topic) + 1;
-                    }
-
-                    return true;
-                },
-                VerbRunner.AnswerTimeout,
-                stop.Token).ConfigureAwait(false);
-            var elapsed = clock.GetElapsedTime(started).TotalSeconds;
-            lock (counts)
+            var text = parse.GetValue(pattern)!;
+            TopicPattern.Parse(text);
+            return async (client, cancellationToken) =>
             {
-                if (counts.Count == 0)
+                var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+                var clock = TimeProvider.System;
+                long started = 0;
+                using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                await client.EchoAsync(
+                    text,
+                    () =>
+                    {
+                        started = clock.GetTimestamp();
+                        stop.CancelAfter(TimeSpan.FromSeconds(window));
+                    },
+                    message =>
+                    {
+                        lock (counts)
+                        {
+                            counts[message.Topic] = counts.GetValueOrDefault(message.Topic) + 1;
+                        }
+
+                        return true;
+                    },
+                    VerbRunner.AnswerTimeout,
+                    stop.Token).ConfigureAwait(false);
+                var elapsed = clock.GetElapsedTime(started).TotalSeconds;
+                List<KeyValuePair<string, int>> rates;
+                lock (counts)
                 {
-                    runner.Output.WriteLine($"no messages in {elapsed:0.0} s");
+                    rates = [.. counts.OrderBy(c => c.Key, StringComparer.Ordinal)];
                 }
 
-                foreach (var (topic, count) in counts.OrderBy(c => c.Key, StringComparer.Ordinal))
+                if (VerbRunner.Json(parse))
+                {
+                    await runner.WriteJsonAsync(new { seconds = elapsed, topics = rates.Select(r => new { topic = r.Key, count = r.Value, hz = r.Value / elapsed }) }).ConfigureAwait(false);
+                    return 0;
+                }
+
+                if (rates.Count == 0)
+                {
+                    runner.Output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"no messages in {elapsed:0.0} s"));
+                }
+
+                foreach (var (topic, count) in rates)
                 {
                     runner.Output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{topic,-40} {count / elapsed,10:0.00} Hz  ({count} in {elapsed:0.0} s)"));
                 }
-            }
 
-            return 0;
+                return 0;
+            };
         }, pattern, seconds);
     }
 

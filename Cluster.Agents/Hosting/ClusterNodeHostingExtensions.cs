@@ -3,6 +3,7 @@ using System.Net;
 using Akka.Actor;
 using Akka.Cluster.Hosting;
 using Akka.Configuration;
+using Akka.Event;
 using Akka.Hosting;
 using Akka.Remote.Hosting;
 using Cluster.Agents.Core.Clocks;
@@ -140,6 +141,7 @@ public static class ClusterNodeHostingExtensions
             {
                 var operatorEndpoint = system.ActorOf(OperatorEndpoint.Props(TimeProvider.System), OperatorEndpoint.Name);
                 registry.TryRegister<OperatorEndpoint>(operatorEndpoint);
+                StartOperatorSocket(system, operatorEndpoint);
 
                 // Started with the node, not on first use: peers send it their registrations as soon as this node is Up.
                 if (NameRegistry.IsEnabled(system))
@@ -162,6 +164,20 @@ public static class ClusterNodeHostingExtensions
                 }
             });
         return builder;
+    }
+
+    // The verbs on this computer answer through the socket in a fraction of a second; without it they still work over
+    // remoting, so a folder that cannot be written only costs speed.
+    private static void StartOperatorSocket(ActorSystem system, IActorRef endpoint)
+    {
+        try
+        {
+            OperatorSocketServer.Start(system, endpoint);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Net.Sockets.SocketException)
+        {
+            system.Log.Warning("The local operator socket could not start in {0} ({1}); the verbs on this computer use remoting.", OperatorSocket.Folder, e.Message);
+        }
     }
 
     /// <summary>

@@ -50,6 +50,7 @@ internal sealed class NodeConsoleFormatter(IOptions<ConsoleFormatterOptions> opt
             LogLevel.Warning => "warn ",
             _ => "error",
         };
+        message = GroupHint.Explain(message);
         textWriter.Write(string.Create(CultureInfo.InvariantCulture, $"{time:HH:mm:ss.fff} {level} {source ?? logEntry.Category}: {message}"));
         textWriter.Write(Environment.NewLine);
         if (logEntry.Exception is not null)

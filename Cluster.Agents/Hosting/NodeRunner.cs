@@ -66,6 +66,13 @@ public static class NodeRunner
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
+            // A setting found wrong only while the node starts (e.g. cluster-node.clock.mode) is still bad input.
+            if (Chain(e).OfType<ClusterConfigurationException>().FirstOrDefault() is { } configuration)
+            {
+                await output.WriteLineAsync($"error: {configuration.Message}").ConfigureAwait(false);
+                return 2;
+            }
+
             await output.WriteLineAsync($"error: {describe} could not start: {Innermost(e).Message}").ConfigureAwait(false);
             return 1;
         }
@@ -75,19 +82,26 @@ public static class NodeRunner
         await output.WriteLineAsync($"{describe} listening at {cluster.SelfAddress} (roles: {string.Join(", ", cluster.SelfRoles)}); Ctrl+C to leave.").ConfigureAwait(false);
 
         // The host has started, so every agent has; Up is the rest of what readiness asks.
+        var joined = 0;
         cluster.RegisterOnMemberUp(() =>
         {
+            Interlocked.Exchange(ref joined, 1);
             output.WriteLine($"cluster up: {cluster.SelfAddress} is Up in cluster '{system.Name}'.");
             Notify(SystemdNotify.Ready, notifySocket, output);
         });
 
+        using var watchdog = new CancellationTokenSource();
+        _ = JoinWatch.RunAsync(system, output, watchdog.Token);
         var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
         using (lifetime.ApplicationStopping.Register(() => Notify(SystemdNotify.Stopping, notifySocket, output)))
         {
             await host.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        await output.WriteLineAsync($"{describe} stopped: left the cluster.").ConfigureAwait(false);
+        await watchdog.CancelAsync().ConfigureAwait(false);
+        await output.WriteLineAsync(Volatile.Read(ref joined) == 1
+            ? $"{describe} stopped: left the cluster."
+            : $"{describe} stopped: it never joined cluster '{system.Name}'.").ConfigureAwait(false);
         return 0;
     }
 
@@ -101,6 +115,21 @@ public static class NodeRunner
         {
             // A supervisor that stopped listening must not take the node down with it.
             output.WriteLine($"warning: could not tell systemd {state} at {notifySocket}: {e.Message}");
+        }
+    }
+
+    private static IEnumerable<Exception> Chain(Exception e)
+    {
+        for (Exception? current = e; current is not null; current = current.InnerException)
+        {
+            yield return current;
+            if (current is AggregateException aggregate)
+            {
+                foreach (var inner in aggregate.InnerExceptions.SelectMany(Chain))
+                {
+                    yield return inner;
+                }
+            }
         }
     }
 

@@ -1,59 +1,88 @@
 using System.Net;
-using System.Net.Sockets;
-using Akka.Actor;
-using Akka.Configuration;
-using Cluster.Agents.Core.Configuration;
-using Cluster.Contracts.Clocks;
+using Cluster.Contracts.Commands;
 using Cluster.Contracts.Operator;
 
 namespace Cluster.Agents.Operator;
 
 /// <summary>
-/// The operator verbs' connection to a cluster: a remote-only actor system that asks a node's
-/// <see cref="OperatorEndpoint"/> and never joins the cluster.
+/// The operator verbs' connection to a cluster: the local socket of a node on this computer (no actor system is started), or
+/// remoting to a node elsewhere. The seeds are tried in order until one answers as a member of the verb's group.
 /// </summary>
-/// <remarks>
-/// Joining and leaving would add a member, wait for convergence twice and leave a trace in every node's
-/// membership; a ClusterClient would need a receptionist, which runs on pub-sub and so not on the
-/// Lighthouse. A plain remote ask to a well-known path does neither: when the verb exits, its
-/// association simply closes and no member is ever left unreachable.
-/// </remarks>
 public sealed class OperatorClient : IAsyncDisposable
 {
-    /// <summary>The name of the verbs' actor system; nodes log its comings and goings only when verbose.</summary>
+    /// <summary>The name of the verbs' actor system on the remoting path; nodes log its comings and goings only when verbose.</summary>
     public const string SystemName = "operator";
 
-    private readonly ActorSystem _system;
-    private readonly DnsEndPoint _seed;
-    private readonly string _group;
+    private readonly IOperatorTransport _transport;
 
-    private OperatorClient(ActorSystem system, DnsEndPoint seed, string group)
+    private OperatorClient(IOperatorTransport transport, bool isLocal)
     {
-        _system = system;
-        _seed = seed;
-        _group = group;
+        _transport = transport;
+        IsLocal = isLocal;
+    }
+
+    /// <summary>Gets the node that answers, as <c>host:port</c>.</summary>
+    public string Node => _transport.Node;
+
+    /// <summary>Gets whether the node is reached through its local socket rather than over the network.</summary>
+    public bool IsLocal { get; }
+
+    /// <summary>Connects to the first of <paramref name="seeds"/> that answers as a member of cluster <paramref name="group"/>.</summary>
+    /// <param name="seeds">The nodes to ask, in order, as their cluster addresses name them (the node's <c>CLUSTER_IP</c> and port).</param>
+    /// <param name="group">The cluster's name.</param>
+    /// <param name="timeout">How long to wait for each seed.</param>
+    /// <param name="cancellationToken">Cancels the connection attempt.</param>
+    /// <returns>The connected client.</returns>
+    /// <exception cref="OperatorException">No seed answered; the message names each seed and why.</exception>
+    public static async Task<OperatorClient> ConnectAsync(IReadOnlyList<DnsEndPoint> seeds, string group, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(seeds);
+        var problems = new List<string>();
+        foreach (var seed in seeds)
+        {
+            try
+            {
+                return await ConnectAsync(seed, group, timeout, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperatorException e) when (!cancellationToken.IsCancellationRequested)
+            {
+                problems.Add(e.Message);
+            }
+        }
+
+        throw new OperatorException(problems.Count == 1 ? problems[0] : "no seed answered:" + string.Concat(problems.Select(p => Environment.NewLine + "  " + p)));
     }
 
     /// <summary>Connects to the node at <paramref name="seed"/> in cluster <paramref name="group"/>.</summary>
-    /// <param name="seed">The node to ask, as its cluster address names it (the node's <c>CLUSTER_IP</c> and port).</param>
+    /// <param name="seed">The node to ask.</param>
     /// <param name="group">The cluster's name.</param>
-    /// <param name="timeout">How long to wait for the TCP connection.</param>
+    /// <param name="timeout">How long to wait for the node.</param>
     /// <param name="cancellationToken">Cancels the connection attempt.</param>
     /// <returns>The connected client.</returns>
-    /// <exception cref="OperatorException">Nothing listens at <paramref name="seed"/>.</exception>
+    /// <exception cref="OperatorException">The node is unreachable, in another group, or not a member of any cluster.</exception>
     public static async Task<OperatorClient> ConnectAsync(DnsEndPoint seed, string group, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
-        var localIp = await ProbeAsync(seed, timeout, cancellationToken).ConfigureAwait(false);
-        var config = ConfigurationFactory.ParseString($$"""
-            akka.actor.provider = remote
-            akka.remote.dot-netty.tcp.hostname = "{{localIp}}"
-            akka.remote.dot-netty.tcp.port = 0
-            akka.loglevel = ERROR
-            akka.stdout-loglevel = ERROR
-            akka.log-dead-letters = off
-            """).WithFallback(ClusterHocon.Base);
-        var system = ActorSystem.Create(SystemName, config);
-        return new OperatorClient(system, seed, group);
+        ArgumentNullException.ThrowIfNull(seed);
+        var local = await SocketTransport.TryConnectAsync(seed, timeout, cancellationToken).ConfigureAwait(false);
+        if (local is not null)
+        {
+            var hello = local.Hello;
+            var problem = !string.Equals(hello.Group, group, StringComparison.Ordinal)
+                ? $"the node at {local.Node} is in group '{hello.Group}', not '{group}': give --group {hello.Group} (or CLUSTER_GROUP), or join it to '{group}'."
+                : !hello.Joined
+                    ? $"the node at {local.Node} has not joined a cluster (status {hello.Status}; its seeds: {(hello.Seeds.Length == 0 ? "none" : string.Join(", ", hello.Seeds))}): " +
+                      "check that a seed runs, in the same group, and is reachable (run doctor)."
+                    : null;
+            if (problem is not null)
+            {
+                await local.DisposeAsync().ConfigureAwait(false);
+                throw new OperatorException(problem);
+            }
+
+            return new OperatorClient(local, isLocal: true);
+        }
+
+        return new OperatorClient(await RemoteTransport.ConnectAsync(seed, group, timeout, cancellationToken).ConfigureAwait(false), isLocal: false);
     }
 
     /// <summary>Asks the node for the cluster's members.</summary>
@@ -108,25 +137,8 @@ public sealed class OperatorClient : IAsyncDisposable
     /// <param name="cancellationToken">Stops receiving.</param>
     /// <returns>A task that completes when receiving stopped.</returns>
     /// <exception cref="OperatorException">The node refused the pattern or did not answer.</exception>
-    public async Task EchoAsync(string pattern, Action onStarted, Func<EchoedMessage, bool> onMessage, TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var receiver = _system.ActorOf(Props.Create(() => new EchoReceiver(onMessage, done)));
-        try
-        {
-            await AskAsync<EchoStarted>(new StartEcho(pattern, receiver), timeout).ConfigureAwait(false);
-            onStarted();
-            await done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-        }
-        finally
-        {
-            _system.ActorSelection(EndpointPath).Tell(new StopEcho(receiver));
-            _system.Stop(receiver);
-        }
-    }
+    public Task EchoAsync(string pattern, Action onStarted, Func<EchoedMessage, bool> onMessage, TimeSpan timeout, CancellationToken cancellationToken) =>
+        _transport.EchoAsync(pattern, onStarted, onMessage, timeout, cancellationToken);
 
     /// <summary>
     /// Watches a state, or listens to an event, through a node of the cluster, receiving what it sees as JSON until
@@ -140,110 +152,28 @@ public sealed class OperatorClient : IAsyncDisposable
     /// <param name="cancellationToken">Stops watching.</param>
     /// <returns>A task that completes when watching stopped.</returns>
     /// <exception cref="OperatorException">The node refused the path (ESHET's error name first) or did not answer.</exception>
-    public async Task WatchPathAsync(string path, bool isEvent, Action<string?> onStarted, Func<PathSeen, bool> onSeen, TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var receiver = _system.ActorOf(Props.Create(() => new PathSeenReceiver(onSeen, done)));
-        IActorRef? watcher = null;
-        try
-        {
-            var started = await AskAsync<PathWatchStarted>(new StartPathWatch(path, isEvent, receiver), timeout).ConfigureAwait(false);
-            watcher = started.Watcher;
-            onStarted(started.InitialJson);
-            await done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-        }
-        finally
-        {
-            watcher?.Tell(StopPathWatch.Instance);
-            _system.Stop(receiver);
-        }
-    }
+    public Task WatchPathAsync(string path, bool isEvent, Action<string?> onStarted, Func<PathSeen, bool> onSeen, TimeSpan timeout, CancellationToken cancellationToken) =>
+        _transport.WatchPathAsync(path, isEvent, onStarted, onSeen, timeout, cancellationToken);
+
+    /// <summary>Sends a command string to a command actor and waits for its end, calling <paramref name="onReply"/> with each reply as it arrives.</summary>
+    /// <param name="actor">The command actor's name.</param>
+    /// <param name="commandString">The command string.</param>
+    /// <param name="timeLimit">The command's time limit, or null.</param>
+    /// <param name="onReply">Receives each reply as one JSON line.</param>
+    /// <param name="cancellationToken">Cancels the command and keeps waiting for its end.</param>
+    /// <returns>The command's final status.</returns>
+    /// <exception cref="OperatorException">The node refused the command.</exception>
+    public Task<CommandStatus> RunCommandAsync(string actor, string commandString, TimeSpan? timeLimit, Func<string, Task> onReply, CancellationToken cancellationToken) =>
+        _transport.RunCommandAsync(actor, commandString, timeLimit, onReply, cancellationToken);
 
     /// <inheritdoc />
-    public async ValueTask DisposeAsync() => await _system.Terminate().ConfigureAwait(false);
-
-    internal ActorSystem System => _system;
-
-    internal void Tell(object message, IActorRef sender) => _system.ActorSelection(EndpointPath).Tell(message, sender);
-
-    private string EndpointPath => $"akka.tcp://{_group}@{_seed.Host}:{_seed.Port}/user/{OperatorEndpoint.Name}";
-
-    private sealed class PathSeenReceiver : ReceiveActor
-    {
-        public PathSeenReceiver(Func<PathSeen, bool> onSeen, TaskCompletionSource done) =>
-            Receive<PathSeen>(seen =>
-            {
-                if (!done.Task.IsCompleted && !onSeen(seen))
-                {
-                    done.TrySetResult();
-                }
-            });
-    }
-
-    private sealed class EchoReceiver : ReceiveActor
-    {
-        public EchoReceiver(Func<EchoedMessage, bool> onMessage, TaskCompletionSource done) =>
-            Receive<EchoedMessage>(message =>
-            {
-                if (!done.Task.IsCompleted && !onMessage(message))
-                {
-                    done.TrySetResult();
-                }
-            });
-    }
+    public ValueTask DisposeAsync() => _transport.DisposeAsync();
 
     /// <summary>Asks the node's operator endpoint and waits for an answer of type <typeparamref name="T"/>.</summary>
     /// <typeparam name="T">The expected answer.</typeparam>
-    /// <param name="message">The request, a contract the endpoint handles.</param>
+    /// <param name="message">The request, an operator contract the endpoint handles.</param>
     /// <param name="timeout">How long to wait for the answer.</param>
     /// <returns>The answer.</returns>
     /// <exception cref="OperatorException">The node answered <see cref="OperatorFailed"/>, something else, or nothing in time.</exception>
-    public async Task<T> AskAsync<T>(object message, TimeSpan timeout)
-    {
-        try
-        {
-            var answer = await _system.ActorSelection(EndpointPath).Ask<object>(message, timeout).ConfigureAwait(false);
-            return answer switch
-            {
-                T expected => expected,
-                OperatorFailed failed => throw new OperatorException(failed.Error),
-                ClockCommandFailed failed => throw new OperatorException(failed.Error),
-                _ => throw new OperatorException($"unexpected answer {answer.GetType().Name} from {_seed.Host}:{_seed.Port}."),
-            };
-        }
-        catch (AskTimeoutException e)
-        {
-            throw new OperatorException(
-                $"no answer from cluster '{_group}' at {_seed.Host}:{_seed.Port} within {timeout.TotalSeconds:0.#} s: " +
-                "is --group right, and is the address the one the node was started with (its CLUSTER_IP)?", e);
-        }
-    }
-
-    // A TCP connect tells at once whether anything listens, and which local address routes to the seed:
-    // the node must be able to answer us on that address.
-    private static async Task<string> ProbeAsync(DnsEndPoint seed, TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(timeout);
-        try
-        {
-            await socket.ConnectAsync(seed.Host, seed.Port, deadline.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new OperatorException($"cannot reach {seed.Host}:{seed.Port}: no connection within {timeout.TotalSeconds:0.#} s.", e);
-        }
-        catch (SocketException e)
-        {
-            throw new OperatorException($"cannot reach {seed.Host}:{seed.Port}: {e.Message}.", e);
-        }
-
-        var local = (IPEndPoint)socket.LocalEndPoint!;
-        var address = local.Address.IsIPv4MappedToIPv6 ? local.Address.MapToIPv4() : local.Address;
-        return address.ToString();
-    }
+    public Task<T> AskAsync<T>(object message, TimeSpan timeout) => _transport.AskAsync<T>(message, timeout);
 }

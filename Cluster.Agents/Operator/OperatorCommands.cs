@@ -11,33 +11,6 @@ public static class OperatorCommands
 {
     private static readonly ConcurrentDictionary<IActorRef, CommandHandle> Running = new();
 
-    /// <summary>Sends a command string to a command actor and waits for its end, calling <paramref name="onReply"/> with each reply as it arrives.</summary>
-    /// <param name="client">The connected operator client.</param>
-    /// <param name="actor">The command actor's name.</param>
-    /// <param name="commandString">The command string.</param>
-    /// <param name="timeLimit">The command's time limit, or null.</param>
-    /// <param name="onReply">Receives each reply as one JSON line.</param>
-    /// <param name="cancellationToken">Cancels the command and stops waiting.</param>
-    /// <returns>The command's final status.</returns>
-    public static async Task<CommandStatus> RunCommandAsync(this OperatorClient client, string actor, string commandString, TimeSpan? timeLimit, Func<string, Task> onReply, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(client);
-        var ended = new TaskCompletionSource<CommandStatus>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var receiver = client.System.ActorOf(Props.Create(() => new Receiver(onReply, ended)));
-        try
-        {
-            client.Tell(new OperatorCommand(actor, commandString, timeLimit, receiver), receiver);
-            using (cancellationToken.Register(() => client.Tell(new CancelOperatorCommand(receiver), receiver)))
-            {
-                return await ended.Task.ConfigureAwait(false);
-            }
-        }
-        finally
-        {
-            client.System.Stop(receiver);
-        }
-    }
-
     /// <summary>Runs an operator's command on this node and streams its replies to the verb's receiver.</summary>
     /// <param name="system">This node's actor system.</param>
     /// <param name="request">The request.</param>
@@ -74,17 +47,6 @@ public static class OperatorCommands
         finally
         {
             Running.TryRemove(receiver, out _);
-        }
-    }
-
-    // Replies are printed one at a time, in order: the next waits for the previous write.
-    private sealed class Receiver : ReceiveActor
-    {
-        public Receiver(Func<string, Task> onReply, TaskCompletionSource<CommandStatus> ended)
-        {
-            ReceiveAsync<OperatorCommandReply>(reply => onReply(reply.Json));
-            Receive<OperatorCommandEnded>(end => ended.TrySetResult(end.Status));
-            Receive<OperatorFailed>(failed => ended.TrySetException(new OperatorException(failed.Error)));
         }
     }
 }

@@ -27,11 +27,13 @@ public sealed class OperatorEndpoint : ReceiveActor
     public const string Name = "operator";
 
     private static readonly TimeSpan GatherTimeout = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan IdentifyTimeout = TimeSpan.FromSeconds(1);
     private readonly Akka.Cluster.Cluster _cluster = Akka.Cluster.Cluster.Get(Context.System);
     private readonly TimeProvider _time;
     private readonly string? _busRole;
     private readonly Dictionary<UniqueAddress, DateTimeOffset> _upSince = [];
     private readonly Dictionary<IActorRef, IActorRef> _echoes = [];
+    private readonly LostNames _lost = new();
 
     /// <summary>Creates the endpoint.</summary>
     /// <param name="time">Where "up since" times come from.</param>
@@ -43,7 +45,10 @@ public sealed class OperatorEndpoint : ReceiveActor
 
         Receive<ClusterEvent.MemberUp>(up => _upSince.TryAdd(up.Member.UniqueAddress, _time.GetUtcNow()));
         Receive<ClusterEvent.MemberRemoved>(removed => _upSince.Remove(removed.Member.UniqueAddress));
+        Receive<ClusterEvent.MemberLeft>(left => _lost.Remember(Context.System, left.Member.Address, _time.GetUtcNow()));
         Receive<ClusterEvent.IMemberEvent>(_ => { });
+        Receive<ClusterEvent.UnreachableMember>(unreachable => _lost.Remember(Context.System, unreachable.Member.Address, _time.GetUtcNow()));
+        Receive<ClusterEvent.IReachabilityEvent>(_ => { });
         Receive<GetMembers>(_ => Sender.Tell(DescribeMembers()));
         Receive<GetNodeTopics>(_ => Sender.Tell(NodeTopicsHere()));
         Receive<ListTopics>(request => OnBusNode(request, ListTopicsAsync));
@@ -56,9 +61,12 @@ public sealed class OperatorEndpoint : ReceiveActor
         Receive<IClockCommand>(request => OnBusNode(request, command => ClusterClock.Get(Context.System).Forward(command, Sender)));
         Receive<ListAgents>(request => OnBusNode(request, ListAgentsCluster));
         Receive<GetLocalAgents>(_ => Sender.Tell(LocalAgents()));
+        Receive<GetNodeReport>(_ => Sender.Tell(NodeReporting.Here(Context.System)));
+        Receive<DescribeNodes>(_ => DescribeAllNodes());
         Receive<PathRequest>(request => OnBusNode(request, r => PathVerbHandler.Handle(Context.System, r, Sender)));
         Receive<StartPathWatch>(request => OnBusNode(request, r => PathVerbHandler.Watch(Context.System, r, Sender)));
         Receive<Terminated>(OnForwarderStopped);
+        Receive<Forwarded>(_ => { });
     }
 
     private bool RunsBus => _busRole is null || _cluster.SelfRoles.Contains(_busRole);
@@ -70,7 +78,7 @@ public sealed class OperatorEndpoint : ReceiveActor
 
     /// <inheritdoc />
     protected override void PreStart() =>
-        _cluster.Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents, typeof(ClusterEvent.IMemberEvent));
+        _cluster.Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents, typeof(ClusterEvent.IMemberEvent), typeof(ClusterEvent.IReachabilityEvent));
 
     /// <inheritdoc />
     protected override void PostStop() => _cluster.Unsubscribe(Self);
@@ -83,19 +91,50 @@ public sealed class OperatorEndpoint : ReceiveActor
             return;
         }
 
-        var host = BusMembers().FirstOrDefault();
-        if (host is null)
+        var candidates = BusMembers().ToList();
+        if (candidates.Count == 0)
         {
-            Sender.Tell(new OperatorFailed($"no node of the cluster runs the topic bus (role '{_busRole}'): start a host."));
+            var unreachable = _cluster.State.Unreachable.Count(m => _busRole is null || m.HasRole(_busRole));
+            Sender.Tell(new OperatorFailed(unreachable > 0
+                ? $"no reachable node of cluster '{Context.System.Name}' runs the topic bus: {unreachable} host(s) are unreachable from {_cluster.SelfAddress}."
+                : $"no node of cluster '{Context.System.Name}' runs the topic bus (role '{_busRole}'): start a host."));
             return;
         }
 
-        Context.ActorSelection(new RootActorPath(host) / "user" / Name).Tell(request!, Sender);
+        ForwardToFirstAnswering(Context.System, request!, Sender, candidates).PipeTo(Self);
+    }
+
+    // A member can be Up and reachable in gossip yet gone (crashed within the failure detector's window): each candidate's
+    // endpoint is asked to identify itself first, and the request goes to the first that does, so it is never sent twice.
+    private static async Task<object> ForwardToFirstAnswering(ActorSystem system, object request, IActorRef replyTo, IReadOnlyList<Address> candidates)
+    {
+        var silent = new List<string>();
+        foreach (var node in candidates)
+        {
+            var selection = system.ActorSelection(new RootActorPath(node) / "user" / Name);
+            try
+            {
+                var identity = await selection.Ask<ActorIdentity>(new Identify(null), IdentifyTimeout).ConfigureAwait(false);
+                if (identity.Subject is { } endpoint)
+                {
+                    endpoint.Tell(request, replyTo);
+                    return Forwarded.Instance;
+                }
+            }
+            catch (AskTimeoutException)
+            {
+            }
+
+            silent.Add(node.ToString());
+        }
+
+        replyTo.Tell(new OperatorFailed($"no node that runs the topic bus answered: {string.Join(", ", silent)} did not answer within {IdentifyTimeout.TotalSeconds:0.#} s."));
+        return Forwarded.Instance;
     }
 
     private IEnumerable<Address> BusMembers() =>
         _cluster.State.Members
-            .Where(m => m.Status == MemberStatus.Up && (_busRole is null || m.HasRole(_busRole)))
+            .Where(m => m.Status == MemberStatus.Up && (_busRole is null || m.HasRole(_busRole)) && !_cluster.State.Unreachable.Contains(m))
             .Select(m => m.Address);
 
     private NodeTopics NodeTopicsHere()
@@ -124,6 +163,12 @@ public sealed class OperatorEndpoint : ReceiveActor
         });
     }
 
+    /// <summary>The forward was sent, or its failure answered; nothing more to do.</summary>
+    private sealed record Forwarded
+    {
+        public static readonly Forwarded Instance = new();
+    }
+
     private void Publish(PublishJson request)
     {
         try
@@ -137,6 +182,7 @@ public sealed class OperatorEndpoint : ReceiveActor
             {
                 var type = TypeNames.Find(request.ClrType)
                     ?? throw new FormatException($"the type '{request.ClrType}' is not known on {_cluster.SelfAddress}.");
+                RequiredFields.Check(request.Json, type);
                 payload = JsonPayload.FromJson(request.Json, type);
             }
 
@@ -145,7 +191,7 @@ public sealed class OperatorEndpoint : ReceiveActor
         }
         catch (Exception e) when (e is FormatException or ArgumentException or PayloadTooLargeException)
         {
-            Sender.Tell(new OperatorFailed(e.Message));
+            Sender.Tell(new OperatorFailed(e.Message, BadInput: true));
         }
     }
 
@@ -184,11 +230,13 @@ public sealed class OperatorEndpoint : ReceiveActor
         }
 
         object?[] args = [.. request.JsonArgs.Select(json => new JsonArgument(json))];
-        EndpointClient.Get(Context.System).CallAsync<object?>(request.Target, request.Endpoint, args, request.Deadline)
+        var system = Context.System;
+        var lost = _lost;
+        EndpointClient.Get(system).CallAsync<object?>(request.Target, request.Endpoint, args, request.Deadline)
             .ContinueWith(
                 call => call.IsCompletedSuccessfully
                     ? new OperatorCallAnswered(JsonPayload.ToJson(call.Result))
-                    : (object)new OperatorFailed(call.Exception?.GetBaseException().Message ?? "the call was cancelled."),
+                    : (object)CallFailure.Describe(system, request, call.Exception?.GetBaseException(), lost),
                 TaskScheduler.Default)
             .PipeTo(Sender);
     }
@@ -206,10 +254,19 @@ public sealed class OperatorEndpoint : ReceiveActor
             new AgentList([.. answers.SelectMany(a => a.Agents).OrderBy(a => a.Address, StringComparer.Ordinal)], silent));
     }
 
-    // Asks every host's endpoint; a node that does not answer within the gather timeout is named, not waited for.
-    private void Gather<TAnswer>(object question, Func<IReadOnlyList<TAnswer>, ImmutableArray<string>, object> combine)
+    private void DescribeAllNodes()
     {
-        var asks = BusMembers()
+        var state = _cluster.State;
+        ImmutableArray<string> unreachable = [.. state.Unreachable.Select(m => $"{m.Address} ({m.Status})")];
+        var everyone = state.Members.Where(m => m.Status == MemberStatus.Up && !state.Unreachable.Contains(m)).Select(m => m.Address);
+        Gather<NodeReport>(GetNodeReport.Instance, (answers, silent) =>
+            new NodeReports([.. answers.OrderBy(r => r.Address, StringComparer.Ordinal)], silent, unreachable), everyone);
+    }
+
+    // Asks every host's endpoint; a node that does not answer within the gather timeout is named, not waited for.
+    private void Gather<TAnswer>(object question, Func<IReadOnlyList<TAnswer>, ImmutableArray<string>, object> combine, IEnumerable<Address>? nodes = null)
+    {
+        var asks = (nodes ?? BusMembers())
             .Select(node => (Node: node, Answer: Context.ActorSelection(new RootActorPath(node) / "user" / Name).Ask<TAnswer>(question, GatherTimeout)))
             .ToList();
         Task.WhenAll(asks.Select(ask => (Task)ask.Answer)).ContinueWith(

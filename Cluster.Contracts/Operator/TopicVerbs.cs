@@ -77,4 +77,5 @@ public sealed record EchoedMessage(string Topic, string Sender, DateTimeOffset P
 
 /// <summary>An operator request failed; the message says why.</summary>
 /// <param name="Error">What went wrong, naming the topic, type or node concerned.</param>
-public sealed record OperatorFailed(string Error) : IClusterMessage;
+/// <param name="BadInput">Whether the request itself was wrong (an operator exits 2), rather than the cluster or the target failing.</param>
+public sealed record OperatorFailed(string Error, bool BadInput = false) : IClusterMessage;

@@ -43,7 +43,7 @@ public static class ClusterHocon
     /// <summary>Reads a HOCON file from disk, naming the file in any error.</summary>
     /// <param name="path">The file's path.</param>
     /// <returns>The parsed configuration.</returns>
-    /// <exception cref="ClusterConfigurationException">The file is missing or is not valid HOCON.</exception>
+    /// <exception cref="ClusterConfigurationException">The file is missing or is not valid HOCON; a syntax error names its line and column.</exception>
     public static Config LoadFile(string path)
     {
         if (!File.Exists(path))
@@ -51,9 +51,11 @@ public static class ClusterHocon
             throw new ClusterConfigurationException("--config", path, "no such file.");
         }
 
+        var text = File.ReadAllText(path);
+        HoconSyntax.Check(text, path);
         try
         {
-            return ConfigurationFactory.ParseString(File.ReadAllText(path));
+            return ConfigurationFactory.ParseString(text);
         }
         catch (Exception e) when (e is not ClusterConfigurationException)
         {

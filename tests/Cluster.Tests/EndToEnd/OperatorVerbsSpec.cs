@@ -6,7 +6,7 @@ namespace Cluster.Tests.EndToEnd;
 /// <summary>A Lighthouse and a demo host running as real processes, shared by the tests of a class.</summary>
 public sealed class LighthouseAndDemoHost : IAsyncLifetime
 {
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
     private NodeProcess _lighthouse = null!;
 
     /// <summary>Gets the cluster's group.</summary>
