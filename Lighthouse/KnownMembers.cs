@@ -37,7 +37,7 @@ public sealed class KnownMembers : ReceiveActor, IWithTimers
         _path = path;
         _remembered = [.. remembered];
         _cluster = Akka.Cluster.Cluster.Get(Context.System);
-        Receive<ClusterEvent.CurrentClusterState>(_ => Save());
+        Receive<ClusterEvent.CurrentClusterState>(_ => Save(null));
         Receive<ClusterEvent.IMemberEvent>(changed =>
         {
             if (changed.Member.Address == _cluster.SelfAddress && changed is ClusterEvent.MemberRemoved or ClusterEvent.MemberExited or ClusterEvent.MemberDowned)
@@ -51,7 +51,8 @@ public sealed class KnownMembers : ReceiveActor, IWithTimers
                 return;
             }
 
-            Save();
+            // The event is newer than Cluster.State, which is updated by a subscription of its own and may lag it.
+            Save(changed is ClusterEvent.MemberUp or ClusterEvent.MemberWeaklyUp ? changed.Member.Address : null);
         });
         Receive<Probe>(_ => ProbeStrangers());
         Receive<ActorIdentity>(identity => Answered(identity));
@@ -121,12 +122,17 @@ public sealed class KnownMembers : ReceiveActor, IWithTimers
     /// <inheritdoc />
     protected override void PostStop() => _cluster.Unsubscribe(Self);
 
-    private void Save()
+    private void Save(Address? up)
     {
         var state = _cluster.State;
-        if (_left || !state.Members.Any(m => m.Address == _cluster.SelfAddress && m.Status == MemberStatus.Up))
+        if (_left || !(up == _cluster.SelfAddress || state.Members.Any(m => m.Address == _cluster.SelfAddress && m.Status == MemberStatus.Up)))
         {
             return;
+        }
+
+        if (up is not null && up != _cluster.SelfAddress)
+        {
+            _remembered = _remembered.Add(up);
         }
 
         // Hosts are forgotten only when this cluster removes them or they stop answering: a Lighthouse that formed a
