@@ -48,7 +48,9 @@ public sealed record LaneRef(string Node, long Id, long Length, IReadOnlyList<st
 /// <param name="Host">The host name or address the lane listens on.</param>
 /// <param name="Port">The lane's TCP port; 0 when this node has no lane.</param>
 /// <param name="Routes">The routes with a subscription on this node.</param>
-public sealed record LaneHello(string Host, int Port, IReadOnlyList<string> Routes) : IClusterMessage;
+/// <param name="IsReply">Whether this answers the other node's hello; a hello that is not a reply is answered, so
+/// a hello lost because the other node's bus was not running yet is made up for when that bus greets this one.</param>
+public sealed record LaneHello(string Host, int Port, IReadOnlyList<string> Routes, bool IsReply = false) : IClusterMessage;
 
 /// <summary>Tells another node's topic bus that the last subscription on a route of this node ended.</summary>
 /// <param name="Route">The route.</param>

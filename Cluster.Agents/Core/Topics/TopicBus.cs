@@ -140,6 +140,7 @@ public sealed class TopicBus : IExtension
         TopicPattern.ValidateTopic(topic);
         ArgumentNullException.ThrowIfNull(payload);
         var lane = _lane;
+        var raw = false;
         switch (payload)
         {
             case TopicLoan loan:
@@ -153,6 +154,7 @@ public sealed class TopicBus : IExtension
 
                 payload = taken.Span.ToArray();
                 taken.Release();
+                raw = true;
                 break;
             }
 
@@ -174,6 +176,10 @@ public sealed class TopicBus : IExtension
 
             case ReadOnlyMemory<byte> memory:
                 payload = memory.ToArray();
+                raw = true;
+                break;
+            case byte[]:
+                raw = true;
                 break;
         }
 
@@ -189,7 +195,8 @@ public sealed class TopicBus : IExtension
 
         if (lane is not null)
         {
-            if (serialized.Length >= lane.Settings.Threshold)
+            // Raw bytes below the threshold stay below it, whatever the serializer adds around them.
+            if (!raw && serialized.Length >= lane.Settings.Threshold)
             {
                 PublishLane(topic, LaneBuffer.Wrap(serialized), raw: false, payload, sender);
                 return;

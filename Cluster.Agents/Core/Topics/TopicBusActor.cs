@@ -65,7 +65,7 @@ internal sealed class TopicBusActor : ReceiveActor, IWithTimers
         });
         Receive<ClusterEvent.MemberUp>(up => OnMemberUp(up.Member));
         Receive<ClusterEvent.MemberRemoved>(removed => _bus.LaneInternals?.RemovePeer(removed.Member.Address.ToString()));
-        Receive<LaneHello>(hello => _bus.LaneInternals?.SetPeer(Sender.Path.Address.ToString(), hello.Host, hello.Port, hello.Routes));
+        Receive<LaneHello>(OnLaneHello);
         Receive<RouteLeft>(left => _bus.LaneInternals?.RemoveRoute(Sender.Path.Address.ToString(), left.Route));
         Receive<RouteProbeArrived>(arrived => _probing.Remove((Sender, arrived.Route)));
         Receive<ConfirmationTimedOut>(OnConfirmationTimedOut);
@@ -105,6 +105,21 @@ internal sealed class TopicBusActor : ReceiveActor, IWithTimers
         if (IsPeer(member) && _bus.LaneInternals is { } lane)
         {
             BusAt(member.Address).Tell(new LaneHello(lane.Host, lane.Port, [.. _subscriptions.Keys]));
+        }
+    }
+
+    private void OnLaneHello(LaneHello hello)
+    {
+        // A hello that comes after its node was removed would open a lane nobody closes.
+        if (_bus.LaneInternals is not { } lane || !_cluster.State.Members.Any(m => m.Address == Sender.Path.Address))
+        {
+            return;
+        }
+
+        lane.SetPeer(Sender.Path.Address.ToString(), hello.Host, hello.Port, hello.Routes);
+        if (!hello.IsReply)
+        {
+            Sender.Tell(new LaneHello(lane.Host, lane.Port, [.. _subscriptions.Keys], IsReply: true));
         }
     }
 

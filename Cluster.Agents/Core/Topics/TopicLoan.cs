@@ -73,7 +73,7 @@ public sealed class TopicLoan : IBufferWriter<byte>, IDisposable
         var need = Math.Max(sizeHint, 1);
         if (buffer.Array.Length - _written < need)
         {
-            buffer.Grow(_written + need, _pool);
+            buffer.Grow(_written + need, _written, _pool);
         }
     }
 }

@@ -72,10 +72,10 @@ internal sealed class LaneBuffer
     }
 
     /// <summary>Gives the buffer a larger array with the same bytes, while only its writer holds it (a loan).</summary>
-    public void Grow(int least, LanePool pool)
+    public void Grow(int least, int keep, LanePool pool)
     {
         var larger = pool.Rent(Math.Max(least, _array.Length * 2L));
-        _array.AsSpan(0, Length).CopyTo(larger._array);
+        _array.AsSpan(0, keep).CopyTo(larger._array);
         var old = _array;
         _array = larger._array;
         larger._array = [];
