@@ -204,7 +204,7 @@ internal sealed class RouteSink : MinimalActorRef
                 if (local.Raw && subscription.Options.Leases)
                 {
                     local.Buffer.AddReference();
-                    payload = new TopicLease(local.Buffer, subscription.Gate.LeaseTaken());
+                    payload = new TopicLease(local.Buffer, null);
                 }
                 else
                 {
@@ -251,7 +251,7 @@ internal sealed class RouteSink : MinimalActorRef
                 if (raw && subscription.Options.Leases)
                 {
                     buffer.AddReference();
-                    payload = new TopicLease(buffer, subscription.Gate.LeaseTaken());
+                    payload = new TopicLease(buffer, null);
                 }
                 else
                 {

@@ -16,7 +16,7 @@ namespace Cluster.Agents.Core.Topics;
 public sealed class TopicLease : IDisposable
 {
     private readonly LaneBuffer _buffer;
-    private readonly Action? _disposed;
+    private Action? _disposed;
     private int _state;
 
     internal TopicLease(LaneBuffer buffer, Action? disposed)
@@ -42,6 +42,9 @@ public sealed class TopicLease : IDisposable
 
     /// <summary>Gets whether the lease was disposed.</summary>
     public bool IsDisposed => Volatile.Read(ref _state) != 0;
+
+    /// <summary>Has <paramref name="disposed"/> called when the lease is disposed (the delivery gate counts leases held).</summary>
+    internal void Track(Action disposed) => _disposed = disposed;
 
     /// <summary>Copies the bytes into a new array, for a subscriber that wants to keep them past the lease.</summary>
     /// <returns>The copy.</returns>

@@ -41,12 +41,6 @@ internal sealed class DeliveryGate
     /// <summary>Gets how many leases the subscriber holds now.</summary>
     public int Leases => Volatile.Read(ref _leases);
 
-    /// <summary>Gets a lease callback that counts the lease as held until disposed.</summary>
-    public Action LeaseTaken()
-    {
-        Interlocked.Increment(ref _leases);
-        return () => Interlocked.Decrement(ref _leases);
-    }
 
     /// <summary>Tells whether a reliable topic with this depth has room for one more message here.</summary>
     public bool HasRoom(int depth)
@@ -64,7 +58,7 @@ internal sealed class DeliveryGate
         {
             if (_pending.Count == 0 && (qos is null || Outstanding() < qos.Depth))
             {
-                _subscriber.Tell(message, sender);
+                Send(message, sender);
                 return;
             }
 
@@ -104,6 +98,18 @@ internal sealed class DeliveryGate
         }
     }
 
+    // A lease counts as held from when it reaches the subscriber's mailbox until the subscriber disposes it.
+    private void Send(TopicMessage message, IActorRef sender)
+    {
+        if (message.Payload is TopicLease lease)
+        {
+            Interlocked.Increment(ref _leases);
+            lease.Track(() => Interlocked.Decrement(ref _leases));
+        }
+
+        _subscriber.Tell(message, sender);
+    }
+
     private int Outstanding()
     {
         var mailbox = _subscriber is ActorRefWithCell { Underlying: { } cell } ? cell.NumberOfMessages : 0;
@@ -117,7 +123,7 @@ internal sealed class DeliveryGate
             while (!_closed && _pending.TryPeek(out var head) && (head.Qos is null || Outstanding() < head.Qos.Depth))
             {
                 _pending.Dequeue();
-                _subscriber.Tell(head.Message, head.Sender);
+                Send(head.Message, head.Sender);
             }
 
             if (_pending.Count == 0)
