@@ -36,10 +36,11 @@ public sealed class NetMqLane : ILanePath
     public static NetMqLane Start(LaneHandoff handoff)
     {
         var publisher = new PublisherSocket();
-        publisher.Options.SendHighWatermark = 100_000;
+        // No high-water mark: the credits bound what is in flight, and NetMQ would drop past one.
+        publisher.Options.SendHighWatermark = 0;
         var port = publisher.BindRandomPort("tcp://127.0.0.1");
         var subscriber = new SubscriberSocket();
-        subscriber.Options.ReceiveHighWatermark = 100_000;
+        subscriber.Options.ReceiveHighWatermark = 0;
         subscriber.Connect($"tcp://127.0.0.1:{port}");
         subscriber.SubscribeToAnyTopic();
         var path = new NetMqLane(publisher, subscriber, handoff);

@@ -1,6 +1,5 @@
 using Akka.Actor;
 using Akka.Event;
-using Cluster.Agents.Core.Topics.Lane;
 using Cluster.Contracts.Topics;
 using AkkaSerializer = Akka.Serialization.Serializer;
 

@@ -5,7 +5,6 @@ using Akka.Event;
 using AkkaSerializer = Akka.Serialization.Serializer;
 using Cluster.Agents.Core.Clocks;
 using Cluster.Agents.Core.Configuration;
-using Cluster.Agents.Core.Topics.Lane;
 using Cluster.Contracts;
 using Cluster.Contracts.Topics;
 

@@ -1,4 +1,3 @@
-using Cluster.Agents.Core.Topics.Lane;
 
 namespace Cluster.Agents.Core.Topics;
 

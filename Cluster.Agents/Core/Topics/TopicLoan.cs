@@ -1,5 +1,4 @@
 using System.Buffers;
-using Cluster.Agents.Core.Topics.Lane;
 
 namespace Cluster.Agents.Core.Topics;
 

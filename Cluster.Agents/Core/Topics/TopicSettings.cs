@@ -1,6 +1,5 @@
 using Akka.Configuration;
 using Cluster.Agents.Core.Configuration;
-using Cluster.Agents.Core.Topics.Lane;
 
 namespace Cluster.Agents.Core.Topics;
 

@@ -1,5 +1,4 @@
 using Akka.Actor;
-using Cluster.Agents.Core.Topics.Lane;
 
 namespace Cluster.Agents.Core.Topics;
 

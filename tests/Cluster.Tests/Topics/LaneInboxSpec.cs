@@ -1,5 +1,4 @@
 using Cluster.Agents.Core.Topics;
-using Cluster.Agents.Core.Topics.Lane;
 using Xunit;
 
 namespace Cluster.Tests.Topics;

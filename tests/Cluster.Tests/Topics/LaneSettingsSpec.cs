@@ -1,7 +1,6 @@
 using Akka.Configuration;
 using Cluster.Agents.Core.Configuration;
 using Cluster.Agents.Core.Topics;
-using Cluster.Agents.Core.Topics.Lane;
 using Cluster.Agents.Hosting;
 using Xunit;
 

@@ -2,7 +2,6 @@ using System.Buffers.Binary;
 using Akka.Actor;
 using Akka.TestKit;
 using Cluster.Agents.Core.Topics;
-using Cluster.Agents.Core.Topics.Lane;
 using Cluster.Contracts.Topics;
 using Xunit;
 
@@ -309,7 +308,7 @@ public sealed class LaneSpec(LaneClusterFixture fixture) : IClassFixture<LaneClu
         var topic = $"{_prefix}/keep/frames";
         var probe = _cluster.CreateProbe(1);
         using var release = new ManualResetEventSlim();
-        var slow = _cluster[1].ActorOf(Props.Create(() => new SlowSubscriber(probe.Ref, release)));
+        var slow = _cluster[1].ActorOf(SlowSubscriber.Props(probe.Ref, release));
         await Bus(1).SubscribeAsync(topic, slow);
         var dropped = Bus(0).Lane!.QosDropped + Bus(1).Lane!.QosDropped;
 
@@ -341,21 +340,21 @@ public sealed class LaneSpec(LaneClusterFixture fixture) : IClassFixture<LaneClu
         var topic = $"{_prefix}/reliable/clouds";
         var probe = _cluster.CreateProbe(1);
         using var release = new ManualResetEventSlim();
-        var slow = _cluster[1].ActorOf(Props.Create(() => new SlowSubscriber(probe.Ref, release)));
+        var slow = _cluster[1].ActorOf(SlowSubscriber.Props(probe.Ref, release));
         await Bus(1).SubscribeAsync(topic, slow);
         var dropped = Bus(0).Lane!.QosDropped + Bus(1).Lane!.QosDropped;
         // More than the kernel buffers on the way hold (up to 32 MiB received and 4 MiB sent on this machine kind).
         const int count = 120;
         var published = 0;
 
-        var publisher = Task.Run(() =>
+        var publisher = Task.Factory.StartNew(() =>
         {
             for (var i = 0; i < count; i++)
             {
                 Bus(0).Publish(topic, Payload(512 * 1024, i));
                 Volatile.Write(ref published, i + 1);
             }
-        });
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         await Task.Delay(1000);
         var whileStuck = Volatile.Read(ref published);
         release.Set();
@@ -376,16 +375,20 @@ public sealed class LaneSpec(LaneClusterFixture fixture) : IClassFixture<LaneClu
         var topic = $"{_prefix}/reliable/stuck";
         var probe = _cluster.CreateProbe(1);
         using var release = new ManualResetEventSlim();
-        var slow = _cluster[1].ActorOf(Props.Create(() => new SlowSubscriber(probe.Ref, release)));
+        var slow = _cluster[1].ActorOf(SlowSubscriber.Props(probe.Ref, release));
         await Bus(1).SubscribeAsync(topic, slow);
 
-        var error = await Assert.ThrowsAsync<TimeoutException>(() => Task.Run(() =>
-        {
-            for (var i = 0; i < 1000; i++)
+        var error = await Assert.ThrowsAsync<TimeoutException>(() => Task.Factory.StartNew(
+            () =>
             {
-                Bus(0).Publish(topic, Payload(512 * 1024, i));
-            }
-        }).WaitAsync(TimeSpan.FromSeconds(30)));
+                for (var i = 0; i < 1000; i++)
+                {
+                    Bus(0).Publish(topic, Payload(512 * 1024, i));
+                }
+            },
+            CancellationToken.None,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default).WaitAsync(TimeSpan.FromSeconds(30)));
         release.Set();
 
         Assert.Contains($"'{topic}'", error.Message, StringComparison.Ordinal);
@@ -405,6 +408,10 @@ public sealed class LaneSpec(LaneClusterFixture fixture) : IClassFixture<LaneClu
     /// <summary>Reports each payload's sequence number, and is stuck on the first until released.</summary>
     private sealed class SlowSubscriber : ReceiveActor
     {
+        // Stuck on a thread of its own, so the other nodes' actors in this process keep theirs.
+        public static Props Props(IActorRef report, ManualResetEventSlim release) =>
+            Akka.Actor.Props.Create(() => new SlowSubscriber(report, release)).WithDispatcher("akka.actor.default-blocking-io-dispatcher");
+
         public SlowSubscriber(IActorRef report, ManualResetEventSlim release)
         {
             var first = true;

@@ -1,7 +1,7 @@
 using Akka.Actor;
 using Cluster.Contracts.Topics;
 
-namespace Cluster.Agents.Core.Topics.Lane;
+namespace Cluster.Agents.Core.Topics;
 
 /// <summary>
 /// Where one subscription's messages wait while its subscriber is behind, for the topics with a quality of service:

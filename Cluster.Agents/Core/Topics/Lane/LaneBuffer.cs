@@ -1,4 +1,4 @@
-namespace Cluster.Agents.Core.Topics.Lane;
+namespace Cluster.Agents.Core.Topics;
 
 /// <summary>
 /// One payload's bytes, counted by reference: every holder (an outgoing lane, the inbox, a lease) holds one, and the

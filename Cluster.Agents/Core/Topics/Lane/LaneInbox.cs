@@ -1,4 +1,4 @@
-namespace Cluster.Agents.Core.Topics.Lane;
+namespace Cluster.Agents.Core.Topics;
 
 /// <summary>
 /// Payloads that arrived over the lanes, until the envelopes that name them claim them; and envelopes that came

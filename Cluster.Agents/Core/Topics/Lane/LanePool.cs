@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace Cluster.Agents.Core.Topics.Lane;
+namespace Cluster.Agents.Core.Topics;
 
 /// <summary>The node's pool of payload buffers for the lane, with counts of what was taken and given back.</summary>
 internal sealed class LanePool

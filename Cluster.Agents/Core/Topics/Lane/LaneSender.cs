@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Net.Sockets;
 
-namespace Cluster.Agents.Core.Topics.Lane;
+namespace Cluster.Agents.Core.Topics;
 
 /// <summary>
 /// This node's lane to one other node: a queue of payloads and one TCP connection that writes them in order, in

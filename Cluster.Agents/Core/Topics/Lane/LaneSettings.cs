@@ -4,7 +4,7 @@ using Akka.Configuration;
 using Akka.Configuration.Hocon;
 using Cluster.Agents.Core.Configuration;
 
-namespace Cluster.Agents.Core.Topics.Lane;
+namespace Cluster.Agents.Core.Topics;
 
 /// <summary>The settings of the topic bus's data lane for large payloads, from <c>cluster-node.topics.lane</c>.</summary>
 public sealed record LaneSettings

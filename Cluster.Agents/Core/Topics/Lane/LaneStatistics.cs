@@ -1,4 +1,4 @@
-namespace Cluster.Agents.Core.Topics.Lane;
+namespace Cluster.Agents.Core.Topics;
 
 /// <summary>What the node's data lane has done since it started.</summary>
 /// <param name="Host">The host name or address the lane listens on.</param>

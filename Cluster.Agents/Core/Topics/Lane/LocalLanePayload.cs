@@ -1,4 +1,4 @@
-namespace Cluster.Agents.Core.Topics.Lane;
+namespace Cluster.Agents.Core.Topics;
 
 /// <summary>
 /// What a lane publish leaves for the subscriptions on the publishing node itself: the payload as published and,

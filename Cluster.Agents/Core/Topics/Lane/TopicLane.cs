@@ -5,7 +5,7 @@ using System.Net;
 using System.Net.Sockets;
 using Akka.Event;
 
-namespace Cluster.Agents.Core.Topics.Lane;
+namespace Cluster.Agents.Core.Topics;
 
 /// <summary>
 /// The node's data lane: a TCP listener for the other nodes' payloads, one <see cref="LaneSender"/> per other node,

@@ -1,4 +1,4 @@
-namespace Cluster.Agents.Core.Topics.Lane;
+namespace Cluster.Agents.Core.Topics;
 
 /// <summary>The lane's settings for the topics that match one pattern (<c>cluster-node.topics.lane.topics</c>).</summary>
 /// <param name="Pattern">The topics it applies to: an exact name or a glob; null for the lane's defaults, which apply where no rule does.</param>

@@ -1,14 +1,4 @@
-namespace Cluster.Agents.Core.Topics.Lane;
-
-/// <summary>What a topic's subscribers and publishers do when a subscriber falls behind, as ROS 2's history and reliability.</summary>
-public enum TopicHistory
-{
-    /// <summary>Keep the newest <see cref="TopicQos.Depth"/> messages per subscriber and per outgoing lane; older ones are dropped and counted.</summary>
-    KeepLast,
-
-    /// <summary>Drop nothing: when <see cref="TopicQos.Depth"/> messages wait, the publisher waits (back-pressure), up to the publish timeout.</summary>
-    Reliable,
-}
+namespace Cluster.Agents.Core.Topics;
 
 /// <summary>A topic's quality of service: its history policy and how many messages may wait per subscriber and per outgoing lane.</summary>
 /// <param name="History">Keep the newest messages, or drop nothing and make the publisher wait.</param>
