@@ -62,7 +62,14 @@ public sealed class TopicBus : IExtension
         _utcNow = () => clock.UtcNow;
         _routes = RouteTable.Create([], Settings.RouteCacheSize);
         _outbox = new TopicOutbox(_mediator, Settings);
-        if (Settings.Lane.Enabled)
+        var tls = system.Settings.Config.GetBoolean("akka.remote.dot-netty.tcp.enable-ssl", false);
+        if (Settings.Lane.Enabled && tls && !Settings.Lane.AllowUnencrypted)
+        {
+            system.Log.Warning(
+                "The topic bus's data lane is off: remoting uses TLS and the lane does not encrypt, so large payloads travel through remoting " +
+                "(up to its frame size). Set cluster-node.topics.lane.allow-unencrypted = on to use the lane anyway.");
+        }
+        else if (Settings.Lane.Enabled)
         {
             var host = Settings.Lane.Hostname.Length > 0 ? Settings.Lane.Hostname : Akka.Cluster.Cluster.Get(system).SelfAddress.Host ?? "127.0.0.1";
             var lane = new TopicLane(Settings.Lane, _nodeName, host, Akka.Event.Logging.GetLogger(system, "topic-lane"), RoomFor);

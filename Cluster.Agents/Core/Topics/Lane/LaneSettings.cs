@@ -15,6 +15,13 @@ public sealed record LaneSettings
     /// <value>The default is on.</value>
     public bool Enabled { get; init; } = true;
 
+    /// <summary>
+    /// Gets whether the lane runs even though remoting uses TLS (<c>akka.remote.dot-netty.tcp.enable-ssl</c>): the lane
+    /// itself does not encrypt, so by default it stays off then and every payload travels through remoting.
+    /// </summary>
+    /// <value>The default is false.</value>
+    public bool AllowUnencrypted { get; init; }
+
     /// <summary>Gets the serialized size from which a payload travels over the lane instead of through remoting.</summary>
     /// <value>The default is 32 KiB.</value>
     public long Threshold { get; init; } = 32 * 1024;
@@ -121,6 +128,7 @@ public sealed record LaneSettings
         return new LaneSettings
         {
             Enabled = section.GetBoolean("enabled", true),
+            AllowUnencrypted = section.GetBoolean("allow-unencrypted", false),
             Threshold = threshold,
             ChunkSize = (int)chunk,
             MaxPayloadBytes = max,
