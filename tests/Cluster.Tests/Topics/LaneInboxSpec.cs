@@ -102,6 +102,21 @@ public sealed class LaneInboxSpec
     }
 
     [Fact]
+    public void An_envelope_keeps_waiting_past_the_hold_timeout_while_its_lane_still_delivers_or_waits_for_room()
+    {
+        LaneClaim? later = null;
+        _inbox.Claim(Node, 2, claim => later = claim);
+        _inbox.Touch(Node, Environment.TickCount64 + 60_000);
+
+        _inbox.Sweep(TimeSpan.FromMilliseconds(-1));
+        Assert.Null(later);
+
+        _inbox.Arrived(Node, 2, Buffer(10, 4), 0, routes: 1);
+        Assert.Equal(4, later!.Value.Buffer!.Span[0]);
+        later.Value.Buffer.Release();
+    }
+
+    [Fact]
     public void A_node_that_leaves_loses_what_it_sent_and_what_its_envelopes_wait_for()
     {
         _inbox.Arrived(Node, 1, Buffer(10, 1), 0, routes: 1);

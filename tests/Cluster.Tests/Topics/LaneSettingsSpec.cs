@@ -17,6 +17,7 @@ public sealed class LaneSettingsSpec
         var settings = Read("");
 
         Assert.True(settings.Enabled);
+        Assert.False(settings.AllowUnencrypted);
         Assert.Equal(32 * 1024, settings.Threshold);
         Assert.Equal(256 * 1024, settings.ChunkSize);
         Assert.Equal(64L * 1024 * 1024, settings.MaxPayloadBytes);

@@ -15,6 +15,7 @@ internal sealed class LaneInbox
     private readonly Dictionary<(string Node, long Id), Held> _held = [];
     private readonly Dictionary<(string Node, long Id), List<Waiter>> _waiting = [];
     private readonly Dictionary<string, long> _next = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _active = new(StringComparer.Ordinal);
     private long _unclaimed;
     private long _lost;
 
@@ -73,9 +74,19 @@ internal sealed class LaneInbox
         }
     }
 
+    /// <summary>
+    /// The lane from <paramref name="node"/> is alive though nothing arrives: it waits for room on a reliable topic.
+    /// Envelopes waiting for its bytes keep waiting while it is.
+    /// </summary>
+    public void Touch(string node) => Touch(node, Environment.TickCount64);
+
+    /// <summary>Records the lane from <paramref name="node"/> alive at <paramref name="at"/> (<see cref="Environment.TickCount64"/>).</summary>
+    internal void Touch(string node, long at) => _active[node] = at;
+
     /// <summary>Takes over one reference to <paramref name="buffer"/>, a payload that arrived whole.</summary>
     public void Arrived(string node, long id, LaneBuffer buffer, byte flags, int routes)
     {
+        Touch(node);
         var ready = new List<(Action<LaneClaim>, LaneClaim)>();
         lock (_gate)
         {
@@ -138,6 +149,7 @@ internal sealed class LaneInbox
             }
 
             _next.Remove(node);
+            _active.TryRemove(node, out _);
         }
 
         Complete(ready);
@@ -157,7 +169,8 @@ internal sealed class LaneInbox
                 Interlocked.Increment(ref _unclaimed);
             }
 
-            foreach (var key in _waiting.Where(w => w.Value[0].Since < before).Select(w => w.Key).ToList())
+            // Bytes come in order: while a lane still delivers (or waits for room), what its envelopes wait for is on its way.
+            foreach (var key in _waiting.Where(w => w.Value[0].Since < before && (!_active.TryGetValue(w.Key.Node, out var active) || active < before)).Select(w => w.Key).ToList())
             {
                 Fail(key, ready);
             }

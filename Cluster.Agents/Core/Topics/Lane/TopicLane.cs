@@ -287,6 +287,7 @@ internal sealed class TopicLane : IAsyncDisposable
                 // A reliable subscription that is full holds the lane: TCP carries the wait back to the publisher.
                 while (!_roomFor(header.Topic))
                 {
+                    Inbox.Touch(node);
                     await Task.Delay(1, token).ConfigureAwait(false);
                 }
 
