@@ -29,6 +29,12 @@ public sealed record TopicEnvelope(string Topic, string Route, string Sender, Da
     /// <see cref="Payload"/> is empty and the receiving node takes the bytes from the lane.
     /// </summary>
     public LaneRef? Lane { get; init; }
+
+    /// <summary>
+    /// Gets whether <see cref="Payload"/> is the published bytes themselves (a <c>byte[]</c> published as it is), not
+    /// an object serialized by the cluster's serializer; the receiving node delivers them as a <c>byte[]</c>.
+    /// </summary>
+    public bool RawPayload { get; init; }
 }
 
 /// <summary>

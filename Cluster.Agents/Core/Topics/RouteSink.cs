@@ -174,7 +174,7 @@ internal sealed class RouteSink : MinimalActorRef
         object payload;
         try
         {
-            payload = envelope.LocalPayload ?? _serializer.FromBinary(envelope.Payload, typeof(object));
+            payload = envelope.LocalPayload ?? (envelope.RawPayload ? envelope.Payload : _serializer.FromBinary(envelope.Payload, typeof(object)));
         }
         catch (Exception e)
         {

@@ -192,7 +192,8 @@ public sealed class TopicBus : IExtension
         byte[] serialized;
         try
         {
-            serialized = _serializer.ToBinary(payload);
+            // Raw bytes travel as they are: a copy, since the caller may reuse the array once Publish returns.
+            serialized = raw ? ((byte[])payload).AsSpan().ToArray() : _serializer.ToBinary(payload);
         }
         catch (Exception e)
         {
@@ -226,7 +227,7 @@ public sealed class TopicBus : IExtension
         var queue = _outbox.ShouldQueue();
         foreach (var route in Volatile.Read(ref _routes).RoutesFor(topic))
         {
-            _outbox.Send(route, new TopicEnvelope(topic, route, sender, publishedAt, serialized) { LocalPayload = payload }, queue);
+            _outbox.Send(route, new TopicEnvelope(topic, route, sender, publishedAt, serialized) { LocalPayload = payload, RawPayload = raw }, queue);
         }
     }
 

@@ -21,7 +21,8 @@ namespace Cluster.Agents.Core.Topics;
 /// format byte (2), the number of envelopes, then each envelope as above without its format byte. Integers are
 /// little-endian. <see cref="TopicEnvelope.LocalPayload"/> is not written. An envelope whose payload travels
 /// over the data lane has -1 for the payload's length, then its <see cref="LaneRef"/>: the node as a string, the id and
-/// the length as 64-bit integers, the number of target nodes and each as a string.</para>
+/// the length as 64-bit integers, the number of target nodes and each as a string. An envelope whose payload is raw
+/// bytes (not serialized) has -2 there, then the payload's length and bytes.</para>
 /// </remarks>
 public sealed class TopicEnvelopeSerializer : AkkaSerializer
 {
@@ -31,6 +32,7 @@ public sealed class TopicEnvelopeSerializer : AkkaSerializer
     private const byte EnvelopeFormat = 1;
     private const byte BatchFormat = 2;
     private const int LaneMarker = -1;
+    private const int RawMarker = -2;
 
     /// <summary>Creates the serializer; Akka calls this from configuration.</summary>
     /// <param name="system">The actor system.</param>
@@ -130,7 +132,7 @@ public sealed class TopicEnvelopeSerializer : AkkaSerializer
 
     private static int Size(TopicEnvelope envelope) =>
         StringSize(envelope.Topic) + StringSize(RouteToWrite(envelope)) + StringSize(envelope.Sender)
-        + sizeof(long) + sizeof(short) + sizeof(int) + (envelope.Lane is { } lane ? LaneSize(lane) : envelope.Payload.Length);
+        + sizeof(long) + sizeof(short) + sizeof(int) + (envelope.Lane is { } lane ? LaneSize(lane) : envelope.Payload.Length + (envelope.RawPayload ? sizeof(int) : 0));
 
     // A lane reference stands where the payload's bytes would: its length field is -1.
     private static int LaneSize(LaneRef lane)
@@ -170,6 +172,12 @@ public sealed class TopicEnvelopeSerializer : AkkaSerializer
             }
 
             return at;
+        }
+
+        if (envelope.RawPayload)
+        {
+            BinaryPrimitives.WriteInt32LittleEndian(span[at..], RawMarker);
+            at += sizeof(int);
         }
 
         BinaryPrimitives.WriteInt32LittleEndian(span[at..], envelope.Payload.Length);
@@ -215,8 +223,15 @@ public sealed class TopicEnvelopeSerializer : AkkaSerializer
             };
         }
 
+        var raw = length == RawMarker;
+        if (raw)
+        {
+            length = BinaryPrimitives.ReadInt32LittleEndian(span[at..]);
+            at += sizeof(int);
+        }
+
         var payload = span.Slice(at, length).ToArray();
         at += length;
-        return new TopicEnvelope(topic, route.Length == 0 ? topic : route, sender, new DateTimeOffset(ticks, offset), payload);
+        return new TopicEnvelope(topic, route.Length == 0 ? topic : route, sender, new DateTimeOffset(ticks, offset), payload) { RawPayload = raw };
     }
 }

@@ -62,6 +62,18 @@ public sealed class LaneWireSpec : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public void An_envelope_of_raw_bytes_says_so_and_keeps_them()
+    {
+        var copy = RoundTrip(new TopicEnvelope("imu", "imu", "s", DateTimeOffset.UnixEpoch, [5, 6, 7]) { RawPayload = true });
+        var serialized = RoundTrip(new TopicEnvelope("imu", "imu", "s", DateTimeOffset.UnixEpoch, [5, 6, 7]));
+
+        Assert.True(copy.RawPayload);
+        Assert.Equal([5, 6, 7], copy.Payload);
+        Assert.False(serialized.RawPayload);
+        Assert.Equal([5, 6, 7], serialized.Payload);
+    }
+
+    [Fact]
     public void The_lane_handshake_messages_survive_the_cluster_serializer()
     {
         var hello = RoundTrip(new LaneHello("10.0.0.2", 40123, ["camera/front", "glob:imu/*"], IsReply: true));

@@ -18,6 +18,7 @@ internal sealed class DeliveryGate
     private readonly Queue<Waiting> _pending = new();
     private Timer? _pump;
     private int _leases;
+    private volatile int _waiting;
     private bool _closed;
 
     public DeliveryGate(IActorRef subscriber, Action countDrop)
@@ -53,6 +54,13 @@ internal sealed class DeliveryGate
 
     public void Offer(TopicMessage message, IActorRef sender, TopicQos? qos)
     {
+        // Only the route's sink offers, one message at a time, so nothing waiting now means nothing to overtake.
+        if (qos is null && _waiting == 0)
+        {
+            Send(message, sender);
+            return;
+        }
+
         List<TopicMessage>? dropped = null;
         lock (_gate)
         {
@@ -71,6 +79,7 @@ internal sealed class DeliveryGate
                 }
             }
 
+            _waiting = _pending.Count;
             _pump ??= new Timer(_ => Pump(), null, PumpInterval, PumpInterval);
         }
 
@@ -93,6 +102,7 @@ internal sealed class DeliveryGate
             }
 
             _pending.Clear();
+            _waiting = 0;
             _pump?.Dispose();
             _pump = null;
         }
@@ -125,6 +135,8 @@ internal sealed class DeliveryGate
                 _pending.Dequeue();
                 Send(head.Message, head.Sender);
             }
+
+            _waiting = _pending.Count;
 
             if (_pending.Count == 0)
             {
