@@ -12,7 +12,8 @@ namespace Cluster.Agents.Core.Topics;
 
 /// <summary>
 /// The node's topic bus: publish a payload on a topic from any node; subscribe an actor with an exact
-/// topic name or a glob pattern. DistributedPubSub is the only transport.
+/// topic name or a glob pattern. DistributedPubSub carries the messages and decides who receives them; large
+/// payloads travel over the bus's data lane (see remarks).
 /// </summary>
 /// <remarks>
 /// <para>Every matching subscription on every node gets each message once, as a <see cref="TopicMessage"/>.
