@@ -6,7 +6,7 @@ namespace Cluster.Tests.Topics;
 
 public sealed class LaneMembershipSpec : IAsyncLifetime
 {
-    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
     private TestCluster _cluster = null!;
 
     public async Task InitializeAsync() => _cluster = await TestCluster.StartAsync(2);

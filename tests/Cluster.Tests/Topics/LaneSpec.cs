@@ -20,7 +20,7 @@ public sealed class LaneClusterFixture : IAsyncLifetime
           threshold = 4KiB
           chunk-size = 1KiB
           max-payload = 1MiB
-          publish-timeout = 3s
+          publish-timeout = 20s
           topics {
             "*/small-max/*" { max-payload = 64KiB }
             "*/keep/*" { history = keep-last, depth = 2 }
@@ -45,10 +45,10 @@ public sealed class LaneClusterFixture : IAsyncLifetime
     public static async Task WaitUntilConnectedAsync(TestCluster cluster, int from, int to)
     {
         var lane = TopicBus.Get(cluster[from]).LaneInternals!;
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         while (!lane.IsConnected(Address(cluster, to)))
         {
-            Assert.True(DateTime.UtcNow < deadline, $"the lane from node {from} to node {to} did not connect in 10 s");
+            Assert.True(DateTime.UtcNow < deadline, $"the lane from node {from} to node {to} did not connect in 30 s");
             await Task.Delay(20);
         }
     }
@@ -56,7 +56,7 @@ public sealed class LaneClusterFixture : IAsyncLifetime
 
 public sealed class LaneSpec(LaneClusterFixture fixture) : IClassFixture<LaneClusterFixture>
 {
-    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
     private readonly TestCluster _cluster = fixture.Cluster;
     private readonly string _prefix = "l" + Guid.NewGuid().ToString("N")[..8];
 
@@ -308,6 +308,7 @@ public sealed class LaneSpec(LaneClusterFixture fixture) : IClassFixture<LaneClu
         var topic = $"{_prefix}/keep/frames";
         var probe = _cluster.CreateProbe(1);
         using var release = new ManualResetEventSlim();
+        using var releaseAnyway = new Releaser(release);
         var slow = _cluster[1].ActorOf(SlowSubscriber.Props(probe.Ref, release));
         await Bus(1).SubscribeAsync(topic, slow);
         var dropped = Bus(0).Lane!.QosDropped + Bus(1).Lane!.QosDropped;
@@ -320,7 +321,6 @@ public sealed class LaneSpec(LaneClusterFixture fixture) : IClassFixture<LaneClu
         }
 
         await AwaitAsync(() => Bus(0).Lane!.QosDropped + Bus(1).Lane!.QosDropped > dropped, "drops are counted while the subscriber is stuck");
-        await Task.Delay(300);
         release.Set();
 
         var received = new List<int> { 0 };
@@ -340,8 +340,9 @@ public sealed class LaneSpec(LaneClusterFixture fixture) : IClassFixture<LaneClu
         var topic = $"{_prefix}/reliable/clouds";
         var probe = _cluster.CreateProbe(1);
         using var release = new ManualResetEventSlim();
+        using var releaseAnyway = new Releaser(release);
         var slow = _cluster[1].ActorOf(SlowSubscriber.Props(probe.Ref, release));
-        await Bus(1).SubscribeAsync(topic, slow);
+        var subscription = await Bus(1).SubscribeAsync(topic, slow);
         var dropped = Bus(0).Lane!.QosDropped + Bus(1).Lane!.QosDropped;
         // More than the kernel buffers on the way hold (up to 32 MiB received and 4 MiB sent on this machine kind).
         const int count = 120;
@@ -355,12 +356,19 @@ public sealed class LaneSpec(LaneClusterFixture fixture) : IClassFixture<LaneClu
                 Volatile.Write(ref published, i + 1);
             }
         }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-        await Task.Delay(1000);
+        // Full at the subscriber and on the lane: the publisher can only be waiting now.
+        var lane = Bus(0).LaneInternals!;
+        var node1 = LaneClusterFixture.Address(_cluster, 1);
+        // The subscriber's queue may hold a few more than its depth: bytes already read when their envelopes come.
+        await AwaitAsync(
+            () => subscription.Waiting >= 2 && lane.Queued(node1) >= 2,
+            () => $"the subscriber's queue and the lane are full: {subscription.Waiting} waiting, {lane.Queued(node1)} queued, {Volatile.Read(ref published)} published ({publisher.Status}: {publisher.Exception?.InnerException?.Message}), lanes {Bus(0).Lane} / {Bus(1).Lane}");
         var whileStuck = Volatile.Read(ref published);
+        var finishedWhileStuck = publisher.IsCompleted;
         release.Set();
         await publisher.WaitAsync(Wait);
 
-        Assert.True(whileStuck < count, "the publisher was held back while the subscriber was stuck");
+        Assert.False(finishedWhileStuck, $"the publisher was held back while the subscriber was stuck ({whileStuck} of {count} published)");
         for (var i = 0; i < count; i++)
         {
             Assert.Equal(i, await probe.ExpectMsgAsync<int>(Wait));
@@ -375,6 +383,7 @@ public sealed class LaneSpec(LaneClusterFixture fixture) : IClassFixture<LaneClu
         var topic = $"{_prefix}/reliable/stuck";
         var probe = _cluster.CreateProbe(1);
         using var release = new ManualResetEventSlim();
+        using var releaseAnyway = new Releaser(release);
         var slow = _cluster[1].ActorOf(SlowSubscriber.Props(probe.Ref, release));
         await Bus(1).SubscribeAsync(topic, slow);
 
@@ -388,19 +397,27 @@ public sealed class LaneSpec(LaneClusterFixture fixture) : IClassFixture<LaneClu
             },
             CancellationToken.None,
             TaskCreationOptions.LongRunning,
-            TaskScheduler.Default).WaitAsync(TimeSpan.FromSeconds(30)));
+            TaskScheduler.Default).WaitAsync(TimeSpan.FromSeconds(90)));
         release.Set();
 
         Assert.Contains($"'{topic}'", error.Message, StringComparison.Ordinal);
         Assert.Contains("publish-timeout", error.Message, StringComparison.Ordinal);
     }
 
-    private static async Task AwaitAsync(Func<bool> condition, string what)
+    // Lets a stuck subscriber go when a test fails before releasing it, so the lane it holds serves the next test.
+    private sealed class Releaser(ManualResetEventSlim release) : IDisposable
+    {
+        public void Dispose() => release.Set();
+    }
+
+    private static Task AwaitAsync(Func<bool> condition, string what) => AwaitAsync(condition, () => what);
+
+    private static async Task AwaitAsync(Func<bool> condition, Func<string> what)
     {
         var deadline = DateTime.UtcNow + Wait;
         while (!condition())
         {
-            Assert.True(DateTime.UtcNow < deadline, what);
+            Assert.True(DateTime.UtcNow < deadline, what());
             await Task.Delay(10);
         }
     }
@@ -421,7 +438,7 @@ public sealed class LaneSpec(LaneClusterFixture fixture) : IClassFixture<LaneClu
                 if (first)
                 {
                     first = false;
-                    release.Wait(TimeSpan.FromSeconds(20));
+                    release.Wait(TimeSpan.FromSeconds(90));
                 }
             });
         }

@@ -186,6 +186,9 @@ internal sealed class TopicLane : IAsyncDisposable
         return false;
     }
 
+    /// <summary>Gets how many payloads wait on the lane to <paramref name="address"/>.</summary>
+    public int Queued(string address) => _peers.TryGetValue(address, out var peer) && peer.Sender is { } sender ? sender.Queued : 0;
+
     /// <summary>Gets whether the lane to <paramref name="address"/> is connected.</summary>
     public bool IsConnected(string address) => _peers.TryGetValue(address, out var peer) && peer.Sender?.Connected == true;
 
