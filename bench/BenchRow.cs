@@ -43,6 +43,10 @@ public interface IBenchGroup
 /// <param name="GlobPublishes">Timed publishes per glob scaling case.</param>
 /// <param name="GlobChunk">Publishes per glob scaling case between two waits for the nodes to drain.</param>
 /// <param name="ClockRuns">Measured runs of one simulated hour per step size; the median is reported.</param>
+/// <param name="LaneBytesPerRun">Payload bytes per lane throughput run (at least 24 payloads).</param>
+/// <param name="LaneRuns">Measured lane runs per case; the median is reported.</param>
+/// <param name="LaneLatencySamples">Recorded 1 MiB one-way latencies per lane path.</param>
+/// <param name="LaneSmallMessages">Small records per lane small-record run.</param>
 /// <param name="Budget">The longest the whole run may take before it is aborted.</param>
 public sealed record BenchSize(
     int LocalTellMessages,
@@ -58,7 +62,11 @@ public sealed record BenchSize(
     int GlobPublishes,
     int GlobChunk,
     int ClockRuns,
-    TimeSpan Budget)
+    TimeSpan Budget,
+    long LaneBytesPerRun = 256L * 1024 * 1024,
+    int LaneRuns = 3,
+    int LaneLatencySamples = 500,
+    int LaneSmallMessages = 200_000)
 {
     /// <summary>Gets the sizes of the full run (about a minute and a half on two cores).</summary>
     public static BenchSize Full { get; } = new(
@@ -75,7 +83,7 @@ public sealed record BenchSize(
         GlobPublishes: 500_000,
         GlobChunk: 10_000,
         ClockRuns: 3,
-        Budget: TimeSpan.FromSeconds(300));
+        Budget: TimeSpan.FromSeconds(900));
 
     /// <summary>Gets the sizes of the smoke check: every case runs, on figures too small to trust.</summary>
     public static BenchSize Quick { get; } = new(
@@ -92,7 +100,11 @@ public sealed record BenchSize(
         GlobPublishes: 50_000,
         GlobChunk: 10_000,
         ClockRuns: 1,
-        Budget: TimeSpan.FromSeconds(90));
+        Budget: TimeSpan.FromSeconds(180),
+        LaneBytesPerRun: 32L * 1024 * 1024,
+        LaneRuns: 1,
+        LaneLatencySamples: 50,
+        LaneSmallMessages: 20_000);
 }
 
 /// <summary>What every group gets from the run: its sizes, the run's deadline, and a place for notes.</summary>
@@ -107,6 +119,20 @@ public sealed class BenchContext(BenchSize size, CancellationToken cancellationT
 
     /// <summary>Gets the token that is cancelled when the run's budget is spent.</summary>
     public CancellationToken CancellationToken => cancellationToken;
+
+    private readonly List<string> _sections = [];
+
+    /// <summary>Gets the tables of groups whose cases compare more than two paths, printed after the notes.</summary>
+    public IReadOnlyList<string> Sections => _sections;
+
+    /// <summary>Adds a markdown section printed after the notes.</summary>
+    /// <param name="markdown">The section.</param>
+    public void Section(string markdown) => _sections.Add(markdown);
+
+    /// <summary>Reports progress on standard error, so standard output stays the report.</summary>
+    /// <param name="line">What is being measured.</param>
+    /// <returns>A task that completes when written.</returns>
+    public Task Progress(string line) => Console.Error.WriteLineAsync(line);
 
     /// <summary>Gets the notes the groups left, printed under the table.</summary>
     public IReadOnlyList<string> Notes => _notes;

@@ -28,6 +28,7 @@ IBenchGroup[] groups =
 [
     new LocalTell(), new RemoteAsk(), new TopicBusBench(), new SubscribeLatency(), new GlobScaling(),
     new DeviceRequestBench(), new AgentRpc(), new ExternalClockBench(), new ClusterClockBench(), new PathsBench(), new CommandsBench(), new VerbsBench(),
+    new LaneBench(),
 ];
 if (only is null)
 {
@@ -80,6 +81,13 @@ foreach (var note in context.Notes)
     Console.WriteLine($"- {note}");
 }
 
+foreach (var section in context.Sections)
+{
+    Console.WriteLine();
+    Console.WriteLine(section);
+}
+
+Console.WriteLine();
 Console.WriteLine(FormattableString.Invariant($"- total run time: {total.Elapsed.TotalSeconds:0.0} s"));
 Console.WriteLine($"- load average at end (1, 5, 15 min): {Report.LoadAverage()}");
 Console.WriteLine($"- processor time taken by the hypervisor (steal) during the run: {Report.StolenShare(cpuAtStart, Report.CpuCounters())}");

@@ -23,7 +23,44 @@ public sealed record TopicEnvelope(string Topic, string Route, string Sender, Da
     /// </summary>
     [field: NonSerialized]
     public object? LocalPayload { get; init; }
+
+    /// <summary>
+    /// Gets where the payload travels instead, when it is large enough for the topic bus's data lane: then
+    /// <see cref="Payload"/> is empty and the receiving node takes the bytes from the lane.
+    /// </summary>
+    public LaneRef? Lane { get; init; }
+
+    /// <summary>
+    /// Gets whether <see cref="Payload"/> is the published bytes themselves (a <c>byte[]</c> published as it is), not
+    /// an object serialized by the cluster's serializer; the receiving node delivers them as a <c>byte[]</c>.
+    /// </summary>
+    public bool RawPayload { get; init; }
 }
+
+/// <summary>
+/// Names a payload that travels over the data lane (a direct connection between two nodes) while its envelope
+/// travels through DistributedPubSub, which keeps the publish order and decides who receives it.
+/// </summary>
+/// <param name="Node">The publishing node's address: the lane the bytes come on.</param>
+/// <param name="Id">The payload's number on that node's lanes, rising with every lane publish.</param>
+/// <param name="Length">The payload's size in bytes.</param>
+/// <param name="Targets">The addresses of the nodes the bytes were sent to; any other node drops the envelope.</param>
+public sealed record LaneRef(string Node, long Id, long Length, IReadOnlyList<string> Targets);
+
+/// <summary>
+/// A node's topic bus introduces itself to another node's bus when it sees that node up: where its data lane
+/// listens, and the routes this node subscribes to, so the other node knows which of its large payloads to send here.
+/// </summary>
+/// <param name="Host">The host name or address the lane listens on.</param>
+/// <param name="Port">The lane's TCP port; 0 when this node has no lane.</param>
+/// <param name="Routes">The routes with a subscription on this node.</param>
+/// <param name="IsReply">Whether this answers the other node's hello; a hello that is not a reply is answered, so
+/// a hello lost because the other node's bus was not running yet is made up for when that bus greets this one.</param>
+public sealed record LaneHello(string Host, int Port, IReadOnlyList<string> Routes, bool IsReply = false) : IClusterMessage;
+
+/// <summary>Tells another node's topic bus that the last subscription on a route of this node ended.</summary>
+/// <param name="Route">The route.</param>
+public sealed record RouteLeft(string Route) : IClusterMessage;
 
 /// <summary>
 /// Several publishes on one route, in publish order, sent as one message: a node's bus batches what its

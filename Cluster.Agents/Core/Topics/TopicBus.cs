@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Configuration;
+using Akka.Event;
 using AkkaSerializer = Akka.Serialization.Serializer;
 using Cluster.Agents.Core.Clocks;
 using Cluster.Agents.Core.Configuration;
@@ -11,18 +12,23 @@ namespace Cluster.Agents.Core.Topics;
 
 /// <summary>
 /// The node's topic bus: publish a payload on a topic from any node; subscribe an actor with an exact
-/// topic name or a glob pattern. DistributedPubSub is the only transport.
+/// topic name or a glob pattern. DistributedPubSub carries the messages and decides who receives them; large
+/// payloads travel over the bus's data lane (see remarks).
 /// </summary>
 /// <remarks>
 /// <para>Every matching subscription on every node gets each message once, as a <see cref="TopicMessage"/>.
 /// An actor subscribed with two patterns that both match (say <c>drive/odometry</c> and <c>drive/*</c>)
 /// gets the message twice, once per subscription; <see cref="TopicMessage.Subscription"/> tells them apart.</para>
 /// <para>Messages from one publisher on one topic reach each subscription in publish order.</para>
-/// <para><see cref="SubscribeAsync"/> completes once every host node of the cluster has shown that its
+/// <para><see cref="SubscribeAsync(string, IActorRef, CancellationToken)"/> completes once every host node of the cluster has shown that its
 /// publishes reach the new subscription, so a publish made anywhere after it returns is delivered; it
 /// waits at most <c>cluster-node.topics.subscribe-timeout</c> (3 s).</para>
-/// <para>The payload is serialized once at the publisher, so a payload too large for a remote frame is
-/// refused there with <see cref="PayloadTooLargeException"/>.</para>
+/// <para>The payload is serialized once at the publisher. One of at least <c>cluster-node.topics.lane.threshold</c>
+/// (32 KiB) travels over the data lane, a direct TCP connection per pair of nodes, in pooled buffers, while its
+/// envelope still travels through DistributedPubSub; any size up to the topic's <c>max-payload</c> (64 MiB by
+/// default) works, and a larger one is refused at the publisher with <see cref="PayloadTooLargeException"/>.
+/// Raw bytes (<c>byte[]</c>, <c>ReadOnlyMemory&lt;byte&gt;</c>, a <see cref="TopicLoan"/>) are sent as they are and
+/// may be taken as a <see cref="TopicLease"/>; see docs/TOPICS.md.</para>
 /// </remarks>
 public sealed class TopicBus : IExtension
 {
@@ -35,8 +41,12 @@ public sealed class TopicBus : IExtension
     private readonly Func<DateTimeOffset> _utcNow;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _published = new(StringComparer.Ordinal);
     private RouteTable _routes;
+    private readonly TopicLane? _lane;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, RouteSink> _localSinks = new(StringComparer.Ordinal);
     private long _nextId;
     private long _undeliverable;
+    private long _unrouted;
+    private long _qosDropped;
     private System.Collections.Immutable.ImmutableDictionary<string, (TopicPattern Pattern, int Count)> _localSubscriptions =
         System.Collections.Immutable.ImmutableDictionary.Create<string, (TopicPattern, int)>(StringComparer.Ordinal);
 
@@ -53,6 +63,21 @@ public sealed class TopicBus : IExtension
         _utcNow = () => clock.UtcNow;
         _routes = RouteTable.Create([], Settings.RouteCacheSize);
         _outbox = new TopicOutbox(_mediator, Settings);
+        var tls = system.Settings.Config.GetBoolean("akka.remote.dot-netty.tcp.enable-ssl", false);
+        if (Settings.Lane.Enabled && tls && !Settings.Lane.AllowUnencrypted)
+        {
+            system.Log.Warning(
+                "The topic bus's data lane is off: remoting uses TLS and the lane does not encrypt, so large payloads travel through remoting " +
+                "(up to its frame size). Set cluster-node.topics.lane.allow-unencrypted = on to use the lane anyway.");
+        }
+        else if (Settings.Lane.Enabled)
+        {
+            var host = Settings.Lane.Hostname.Length > 0 ? Settings.Lane.Hostname : Akka.Cluster.Cluster.Get(system).SelfAddress.Host ?? "127.0.0.1";
+            var lane = new TopicLane(Settings.Lane, _nodeName, host, Akka.Event.Logging.GetLogger(system, "topic-lane"), RoomFor);
+            _lane = lane;
+            system.RegisterOnTermination(() => lane.DisposeAsync().AsTask().Wait(TimeSpan.FromSeconds(10)));
+        }
+
         _actor = system.SystemActorOf(TopicBusActor.Props(this, _mediator, _serializer, Settings), "topic-bus");
     }
 
@@ -77,6 +102,24 @@ public sealed class TopicBus : IExtension
     /// <summary>Gets the topic names this node has published on (up to the route cache size).</summary>
     public IReadOnlyCollection<string> PublishedTopics => (IReadOnlyCollection<string>)_published.Keys;
 
+    /// <summary>Gets what the node's data lane has done, or null when the lane is off (<c>cluster-node.topics.lane.enabled</c>).</summary>
+    public LaneStatistics? Lane
+    {
+        get
+        {
+            if (_lane is null)
+            {
+                return null;
+            }
+
+            var statistics = _lane.Statistics;
+            return statistics with { QosDropped = statistics.QosDropped + Interlocked.Read(ref _qosDropped) };
+        }
+    }
+
+    /// <summary>Gets how many envelopes of lane payloads arrived here although the publisher did not yet know of this node's subscription; each was dropped.</summary>
+    public long Unrouted => Interlocked.Read(ref _unrouted);
+
     /// <summary>Gets the patterns (exact topic names and globs) subscribed to on this node now, each once.</summary>
     public IReadOnlyCollection<TopicPattern> LocalSubscriptions => [.. Volatile.Read(ref _localSubscriptions).Values.Select(entry => entry.Pattern)];
 
@@ -91,41 +134,231 @@ public sealed class TopicBus : IExtension
 
     /// <summary>Publishes <paramref name="payload"/> on <paramref name="topic"/> to every matching subscription in the cluster.</summary>
     /// <param name="topic">The topic, a plain name such as <c>drive/odometry</c>.</param>
-    /// <param name="payload">The payload; any type the cluster's serializer can carry.</param>
+    /// <param name="payload">
+    /// The payload; any type the cluster's serializer can carry. Raw bytes (<c>byte[]</c>, <c>ReadOnlyMemory&lt;byte&gt;</c>
+    /// or a <see cref="TopicLoan"/>, which this takes over) at or above the lane threshold are sent as they are.
+    /// </param>
     /// <param name="sender">Who publishes: a device name; by default this node's address.</param>
     /// <exception cref="ArgumentException">The topic is empty or has wildcards, or the payload cannot be serialized.</exception>
-    /// <exception cref="PayloadTooLargeException">The serialized payload is too large to cross nodes.</exception>
+    /// <exception cref="PayloadTooLargeException">The payload is larger than the topic's maximum (or than a remote frame, with the lane off).</exception>
+    /// <exception cref="TimeoutException">The topic is reliable and its subscribers stayed full for the publish timeout.</exception>
     public void Publish(string topic, object payload, string? sender = null)
     {
         TopicPattern.ValidateTopic(topic);
         ArgumentNullException.ThrowIfNull(payload);
-        byte[] bytes;
+        var lane = _lane;
+        var raw = false;
+        switch (payload)
+        {
+            case TopicLoan loan:
+            {
+                var taken = loan.Take();
+                if (lane is not null && taken.Length >= lane.Settings.Threshold)
+                {
+                    PublishLane(topic, taken, raw: true, loan, sender);
+                    return;
+                }
+
+                payload = taken.Span.ToArray();
+                taken.Release();
+                raw = true;
+                break;
+            }
+
+            case byte[] bytes when lane is not null && bytes.Length >= lane.Settings.Threshold:
+            {
+                var buffer = lane.Pool.Rent(bytes.Length);
+                bytes.CopyTo(buffer.Array, 0);
+                PublishLane(topic, buffer, raw: true, bytes, sender);
+                return;
+            }
+
+            case ReadOnlyMemory<byte> memory when lane is not null && memory.Length >= lane.Settings.Threshold:
+            {
+                var buffer = lane.Pool.Rent(memory.Length);
+                memory.CopyTo(buffer.Memory);
+                PublishLane(topic, buffer, raw: true, payload, sender);
+                return;
+            }
+
+            case ReadOnlyMemory<byte> memory:
+                payload = memory.ToArray();
+                raw = true;
+                break;
+            case byte[]:
+                raw = true;
+                break;
+        }
+
+        byte[] serialized;
         try
         {
-            bytes = _serializer.ToBinary(payload);
+            // Raw bytes travel as they are: a copy, since the caller may reuse the array once Publish returns.
+            serialized = raw ? ((byte[])payload).AsSpan().ToArray() : _serializer.ToBinary(payload);
         }
         catch (Exception e)
         {
             throw new ArgumentException($"The payload of type {payload.GetType().FullName} on topic '{topic}' cannot be serialized: {e.Message}", nameof(payload), e);
         }
 
-        if (bytes.Length > Settings.MaxPayloadBytes)
+        if (lane is not null)
         {
-            throw new PayloadTooLargeException(topic, bytes.Length, Settings.MaxPayloadBytes, Settings.FrameSize);
+            // Raw bytes below the threshold stay below it, whatever the serializer adds around them.
+            if (!raw && serialized.Length >= lane.Settings.Threshold)
+            {
+                PublishLane(topic, LaneBuffer.Wrap(serialized), raw: false, payload, sender);
+                return;
+            }
+
+            var rule = lane.Settings.For(topic);
+            if (serialized.Length > rule.MaxPayloadBytes)
+            {
+                throw TooLarge(topic, serialized.Length, rule);
+            }
         }
 
-        if (!_published.ContainsKey(topic) && _published.Count < Settings.RouteCacheSize)
+        if (serialized.Length > Settings.MaxPayloadBytes)
         {
-            _published.TryAdd(topic, 0);
+            throw new PayloadTooLargeException(topic, serialized.Length, Settings.MaxPayloadBytes, Settings.FrameSize);
         }
 
+        Remember(topic);
         var publishedAt = UtcNow;
         sender ??= _nodeName;
         var queue = _outbox.ShouldQueue();
         foreach (var route in Volatile.Read(ref _routes).RoutesFor(topic))
         {
-            _outbox.Send(route, new TopicEnvelope(topic, route, sender, publishedAt, bytes) { LocalPayload = payload }, queue);
+            _outbox.Send(route, new TopicEnvelope(topic, route, sender, publishedAt, serialized) { LocalPayload = payload, RawPayload = raw }, queue);
         }
+    }
+
+    /// <summary>
+    /// Lends a pooled buffer to fill with a raw-bytes payload and hand to <see cref="Publish"/>, which sends it without
+    /// a copy (as ROS 2's loaned messages). Dispose a loan that is not published.
+    /// </summary>
+    /// <param name="sizeHint">The payload's expected size; the loan grows past it if needed.</param>
+    /// <returns>The loan.</returns>
+    /// <exception cref="InvalidOperationException">The lane is off (<c>cluster-node.topics.lane.enabled = off</c>).</exception>
+    public TopicLoan Loan(int sizeHint = 0) =>
+        _lane is { } lane
+            ? new TopicLoan(lane.Pool, sizeHint)
+            : throw new InvalidOperationException("Loans come from the data lane's pool, and cluster-node.topics.lane.enabled is off on this node.");
+
+    private static PayloadTooLargeException TooLarge(string topic, long size, TopicLaneRule rule) =>
+        new(topic, size, rule.MaxPayloadBytes, rule.Pattern is null ? "cluster-node.topics.lane.max-payload" : $"cluster-node.topics.lane.topics.\"{rule.Pattern.Text}\".max-payload");
+
+    private void Remember(string topic)
+    {
+        if (!_published.ContainsKey(topic) && _published.Count < Settings.RouteCacheSize)
+        {
+            _published.TryAdd(topic, 0);
+        }
+    }
+
+    // Takes over the one reference the caller holds on buffer.
+    private void PublishLane(string topic, LaneBuffer buffer, bool raw, object original, string? sender)
+    {
+        var lane = _lane!;
+        try
+        {
+            var rule = lane.Settings.For(topic);
+            if (buffer.Length > rule.MaxPayloadBytes)
+            {
+                throw TooLarge(topic, buffer.Length, rule);
+            }
+
+            var routes = Volatile.Read(ref _routes).RoutesFor(topic);
+            var targets = lane.TargetsFor(routes);
+            var qos = rule.Qos;
+            if (qos.History == TopicHistory.Reliable)
+            {
+                WaitForRoom(topic, routes, targets, qos);
+            }
+
+            Remember(topic);
+            var id = lane.NextId();
+            var flags = raw ? LaneFrame.RawFlag : (byte)0;
+            var nodes = new string[targets.Count];
+            for (var i = 0; i < targets.Count; i++)
+            {
+                var (target, count) = targets[i];
+                nodes[i] = target.Peer;
+                buffer.AddReference();
+                target.Enqueue(new LaneSender.Outgoing(id, topic, buffer, flags, count, qos));
+            }
+
+            var localRoutes = 0;
+            foreach (var route in routes)
+            {
+                if (_localSinks.ContainsKey(route))
+                {
+                    localRoutes++;
+                }
+            }
+
+            object local = original;
+            if (localRoutes > 0)
+            {
+                buffer.AddReference();
+                local = new LocalLanePayload(original, buffer, raw, localRoutes);
+            }
+
+            var reference = new LaneRef(_nodeName, id, buffer.Length, nodes);
+            var publishedAt = UtcNow;
+            sender ??= _nodeName;
+            var queue = _outbox.ShouldQueue();
+            foreach (var route in routes)
+            {
+                _outbox.Send(route, new TopicEnvelope(topic, route, sender, publishedAt, []) { LocalPayload = local, Lane = reference }, queue);
+            }
+        }
+        finally
+        {
+            buffer.Release();
+        }
+    }
+
+    private void WaitForRoom(string topic, string[] routes, List<(LaneSender Sender, int Routes)> targets, TopicQos qos)
+    {
+        var deadline = Environment.TickCount64 + (long)_lane!.Settings.PublishTimeout.TotalMilliseconds;
+        foreach (var (target, _) in targets)
+        {
+            if (!target.WaitForRoom(topic, qos, deadline))
+            {
+                throw new TimeoutException($"The reliable topic '{topic}' still had {qos.Depth} payloads waiting for {target.Peer} after {_lane.Settings.PublishTimeout.TotalSeconds:0.###} s (cluster-node.topics.lane.publish-timeout): its subscribers there are behind.");
+            }
+        }
+
+        var wait = new SpinWait();
+        while (!LocalRoom(topic, routes, qos))
+        {
+            if (Environment.TickCount64 > deadline)
+            {
+                throw new TimeoutException($"The reliable topic '{topic}' still had {qos.Depth} messages waiting for a subscriber on this node after {_lane.Settings.PublishTimeout.TotalSeconds:0.###} s (cluster-node.topics.lane.publish-timeout).");
+            }
+
+            wait.SpinOnce(sleep1Threshold: 10);
+        }
+    }
+
+    private bool LocalRoom(string topic, string[] routes, TopicQos qos)
+    {
+        foreach (var route in routes)
+        {
+            if (_localSinks.TryGetValue(route, out var sink) && !sink.HasRoom(topic, qos))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    // Whether this node's reliable subscriptions of a topic have room; the lane reads no more payloads while not.
+    private bool RoomFor(string topic)
+    {
+        var qos = Settings.Lane.For(topic).Qos;
+        return qos.History != TopicHistory.Reliable || LocalRoom(topic, Volatile.Read(ref _routes).RoutesFor(topic), qos);
     }
 
     /// <summary>
@@ -138,11 +371,25 @@ public sealed class TopicBus : IExtension
     /// <param name="cancellationToken">Stops waiting for the confirmation; the subscription stays.</param>
     /// <returns>The subscription.</returns>
     /// <exception cref="ArgumentException">The pattern is empty or malformed.</exception>
-    public async Task<TopicSubscription> SubscribeAsync(string pattern, IActorRef subscriber, CancellationToken cancellationToken = default)
+    public Task<TopicSubscription> SubscribeAsync(string pattern, IActorRef subscriber, CancellationToken cancellationToken = default) =>
+        SubscribeAsync(pattern, subscriber, TopicSubscriptionOptions.Default, cancellationToken);
+
+    /// <summary>
+    /// Subscribes <paramref name="subscriber"/> to every topic that matches <paramref name="pattern"/>, taking its
+    /// messages as <paramref name="options"/> say (e.g. large raw-bytes payloads as <see cref="TopicLease"/>s).
+    /// </summary>
+    /// <param name="pattern">An exact topic name or a glob (see <see cref="TopicPattern"/>).</param>
+    /// <param name="subscriber">The actor to deliver to.</param>
+    /// <param name="options">How the subscription takes its messages.</param>
+    /// <param name="cancellationToken">Stops waiting for the confirmation; the subscription stays.</param>
+    /// <returns>The subscription.</returns>
+    /// <exception cref="ArgumentException">The pattern is empty or malformed.</exception>
+    public async Task<TopicSubscription> SubscribeAsync(string pattern, IActorRef subscriber, TopicSubscriptionOptions options, CancellationToken cancellationToken = default)
     {
         var parsed = TopicPattern.Parse(pattern);
         ArgumentNullException.ThrowIfNull(subscriber);
-        var subscription = new TopicSubscription(this, Interlocked.Increment(ref _nextId), parsed, subscriber);
+        ArgumentNullException.ThrowIfNull(options);
+        var subscription = new TopicSubscription(this, Interlocked.Increment(ref _nextId), parsed, subscriber, options);
         var timeout = Settings.SubscribeTimeout + TimeSpan.FromSeconds(5);
         await _actor.Ask<TopicBusActor.Subscribed>(new TopicBusActor.Subscribe(subscription), timeout, cancellationToken).ConfigureAwait(false);
         return subscription;
@@ -164,6 +411,59 @@ public sealed class TopicBus : IExtension
     }
 
     internal long CountUndeliverable() => Interlocked.Increment(ref _undeliverable);
+
+    internal TopicLane? LaneInternals => _lane;
+
+    internal void CountQosDrop() => Interlocked.Increment(ref _qosDropped);
+
+    internal void SetLocalSink(string route, RouteSink? sink)
+    {
+        if (sink is null)
+        {
+            _localSinks.TryRemove(route, out _);
+        }
+        else
+        {
+            _localSinks[route] = sink;
+        }
+    }
+
+    internal bool IsLaneTarget(LaneRef lane)
+    {
+        foreach (var target in lane.Targets)
+        {
+            if (string.Equals(target, _nodeName, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    internal LaneClaim? ClaimLane(LaneRef lane, Action<LaneClaim> later) =>
+        _lane is { } own ? own.Inbox.Claim(lane.Node, lane.Id, later) : LaneClaim.Lost;
+
+    internal void CountUnrouted(TopicEnvelope envelope)
+    {
+        if (Interlocked.Increment(ref _unrouted) == 1)
+        {
+            _system.Log.Warning(
+                "Dropped a large payload on topic '{0}' from {1}: its publisher did not know of this node's subscription yet. Further such drops are counted (TopicBus.Unrouted), not logged.",
+                envelope.Topic, envelope.Lane?.Node);
+        }
+    }
+
+    internal void CountLost(TopicEnvelope envelope)
+    {
+        // The lane that lost the bytes logged the break; here only the envelope is dropped.
+    }
+
+    /// <summary>The quality of service of a lane payload on <paramref name="topic"/>.</summary>
+    internal TopicQos LaneQos(string topic) => Settings.Lane.For(topic).Qos;
+
+    /// <summary>The quality of service of a small message on <paramref name="topic"/>: only where a rule names the topic.</summary>
+    internal TopicQos? ExplicitQos(string topic) => _lane is null || Settings.Lane.Topics.IsEmpty ? null : Settings.Lane.Explicit(topic)?.Qos;
 
     internal void AddRoute(string pattern) =>
         Volatile.Write(ref _routes, Volatile.Read(ref _routes).With(pattern));

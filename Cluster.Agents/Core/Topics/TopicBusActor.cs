@@ -58,7 +58,15 @@ internal sealed class TopicBusActor : ReceiveActor, IWithTimers
         Receive<UnsubscribeAck>(_ => { });
         Receive<Terminated>(t => RemoveSubscriber(t.ActorRef));
         Receive<RouteProbe>(OnProbe);
-        Receive<ProbeRoute>(StartProbing);
+        Receive<ProbeRoute>(request =>
+        {
+            _bus.LaneInternals?.AddRoute(Sender.Path.Address.ToString(), request.Route);
+            StartProbing(request);
+        });
+        Receive<ClusterEvent.MemberUp>(up => OnMemberUp(up.Member));
+        Receive<ClusterEvent.MemberRemoved>(removed => _bus.LaneInternals?.RemovePeer(removed.Member.Address.ToString()));
+        Receive<LaneHello>(OnLaneHello);
+        Receive<RouteLeft>(left => _bus.LaneInternals?.RemoveRoute(Sender.Path.Address.ToString(), left.Route));
         Receive<RouteProbeArrived>(arrived => _probing.Remove((Sender, arrived.Route)));
         Receive<ConfirmationTimedOut>(OnConfirmationTimedOut);
         Receive<CurrentTopics>(OnCurrentTopics);
@@ -70,8 +78,52 @@ internal sealed class TopicBusActor : ReceiveActor, IWithTimers
     public static Props Props(TopicBus bus, IActorRef mediator, AkkaSerializer serializer, TopicSettings settings) =>
         Akka.Actor.Props.Create(() => new TopicBusActor(bus, mediator, serializer, settings));
 
-    protected override void PreStart() =>
+    protected override void PreStart()
+    {
         Timers.StartPeriodicTimer(RefreshPatterns, RefreshPatterns, _settings.PatternRefreshInterval);
+        if (_bus.LaneInternals is not null)
+        {
+            _cluster.Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents, typeof(ClusterEvent.MemberUp), typeof(ClusterEvent.MemberRemoved));
+        }
+    }
+
+    protected override void PostStop()
+    {
+        if (_bus.LaneInternals is not null)
+        {
+            _cluster.Unsubscribe(Self);
+        }
+    }
+
+    private bool IsPeer(Member member) =>
+        member.Address != _cluster.SelfAddress && (_pubSubRole is null || member.HasRole(_pubSubRole));
+
+    // Tells a node that just came up where this node's lane listens and which routes are subscribed here, so its
+    // large payloads for them come over the lane. Later subscriptions reach it as probe requests, ends as RouteLeft.
+    private void OnMemberUp(Member member)
+    {
+        if (IsPeer(member) && _bus.LaneInternals is { } lane && (_pubSubRole is null || _cluster.SelfRoles.Contains(_pubSubRole)))
+        {
+            BusAt(member.Address).Tell(new LaneHello(lane.Host, lane.Port, [.. _subscriptions.Keys]));
+        }
+    }
+
+    private void OnLaneHello(LaneHello hello)
+    {
+        // A hello that comes after its node was removed would open a lane nobody closes.
+        if (_bus.LaneInternals is not { } lane || !_cluster.State.Members.Any(m => m.Address == Sender.Path.Address))
+        {
+            return;
+        }
+
+        lane.SetPeer(Sender.Path.Address.ToString(), hello.Host, hello.Port, hello.Routes);
+        if (!hello.IsReply)
+        {
+            Sender.Tell(new LaneHello(lane.Host, lane.Port, [.. _subscriptions.Keys], IsReply: true));
+        }
+    }
+
+    private ActorSelection BusAt(Address node) => Context.ActorSelection(new RootActorPath(node) / "system" / "topic-bus");
 
     private void HandleTimer(object message)
     {
@@ -102,6 +154,7 @@ internal sealed class TopicBusActor : ReceiveActor, IWithTimers
         if (!_sinks.TryGetValue(route, out var sink))
         {
             _sinks[route] = sink = new RouteSink(Context.System, _bus, Self, _serializer, _log);
+            _bus.SetLocalSink(route, sink);
         }
 
         sink.Update([.. list]);
@@ -152,6 +205,7 @@ internal sealed class TopicBusActor : ReceiveActor, IWithTimers
     {
         _mediator.Tell(new Akka.Cluster.Tools.PublishSubscribe.Unsubscribe(route, _sinks[route]));
         _sinks.Remove(route);
+        _bus.SetLocalSink(route, null);
     }
 
     // Every other host node publishes probes on the route until one arrives here: that proves its mediator
@@ -308,10 +362,18 @@ internal sealed class TopicBusActor : ReceiveActor, IWithTimers
         }
 
         _sinks[route].Update([.. list]);
+        subscription.Gate.Close();
         _bus.CountLocalSubscription(subscription.Pattern, -1);
         if (list.Count == 0)
         {
             _subscriptions.Remove(route);
+            if (_bus.LaneInternals is not null)
+            {
+                foreach (var member in _cluster.State.Members.Where(m => m.Status == MemberStatus.Up && IsPeer(m)))
+                {
+                    BusAt(member.Address).Tell(new RouteLeft(route));
+                }
+            }
 
             // A route whose SubscribeAck is still awaited keeps its sink: OnMediatorAck unsubscribes it, unless a
             // new subscription on the route has come by then.

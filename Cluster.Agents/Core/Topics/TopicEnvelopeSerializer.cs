@@ -19,7 +19,10 @@ namespace Cluster.Agents.Core.Topics;
 /// <para>Layout of an envelope: a format byte (1); topic, route (empty when it equals the topic) and sender as
 /// length-prefixed UTF-8; the publish time as ticks and offset minutes; the payload's length and bytes. A batch: a
 /// format byte (2), the number of envelopes, then each envelope as above without its format byte. Integers are
-/// little-endian. <see cref="TopicEnvelope.LocalPayload"/> is not written.</para>
+/// little-endian. <see cref="TopicEnvelope.LocalPayload"/> is not written. An envelope whose payload travels
+/// over the data lane has -1 for the payload's length, then its <see cref="LaneRef"/>: the node as a string, the id and
+/// the length as 64-bit integers, the number of target nodes and each as a string. An envelope whose payload is raw
+/// bytes (not serialized) has -2 there, then the payload's length and bytes.</para>
 /// </remarks>
 public sealed class TopicEnvelopeSerializer : AkkaSerializer
 {
@@ -28,6 +31,8 @@ public sealed class TopicEnvelopeSerializer : AkkaSerializer
 
     private const byte EnvelopeFormat = 1;
     private const byte BatchFormat = 2;
+    private const int LaneMarker = -1;
+    private const int RawMarker = -2;
 
     /// <summary>Creates the serializer; Akka calls this from configuration.</summary>
     /// <param name="system">The actor system.</param>
@@ -127,7 +132,19 @@ public sealed class TopicEnvelopeSerializer : AkkaSerializer
 
     private static int Size(TopicEnvelope envelope) =>
         StringSize(envelope.Topic) + StringSize(RouteToWrite(envelope)) + StringSize(envelope.Sender)
-        + sizeof(long) + sizeof(short) + sizeof(int) + envelope.Payload.Length;
+        + sizeof(long) + sizeof(short) + sizeof(int) + (envelope.Lane is { } lane ? LaneSize(lane) : envelope.Payload.Length + (envelope.RawPayload ? sizeof(int) : 0));
+
+    // A lane reference stands where the payload's bytes would: its length field is -1.
+    private static int LaneSize(LaneRef lane)
+    {
+        var size = StringSize(lane.Node) + sizeof(long) + sizeof(long) + sizeof(int);
+        foreach (var target in lane.Targets)
+        {
+            size += StringSize(target);
+        }
+
+        return size;
+    }
 
     private static int Write(Span<byte> span, TopicEnvelope envelope)
     {
@@ -138,6 +155,31 @@ public sealed class TopicEnvelopeSerializer : AkkaSerializer
         at += sizeof(long);
         BinaryPrimitives.WriteInt16LittleEndian(span[at..], (short)envelope.PublishedAt.TotalOffsetMinutes);
         at += sizeof(short);
+        if (envelope.Lane is { } lane)
+        {
+            BinaryPrimitives.WriteInt32LittleEndian(span[at..], LaneMarker);
+            at += sizeof(int);
+            at += WriteString(span[at..], lane.Node);
+            BinaryPrimitives.WriteInt64LittleEndian(span[at..], lane.Id);
+            at += sizeof(long);
+            BinaryPrimitives.WriteInt64LittleEndian(span[at..], lane.Length);
+            at += sizeof(long);
+            BinaryPrimitives.WriteInt32LittleEndian(span[at..], lane.Targets.Count);
+            at += sizeof(int);
+            foreach (var target in lane.Targets)
+            {
+                at += WriteString(span[at..], target);
+            }
+
+            return at;
+        }
+
+        if (envelope.RawPayload)
+        {
+            BinaryPrimitives.WriteInt32LittleEndian(span[at..], RawMarker);
+            at += sizeof(int);
+        }
+
         BinaryPrimitives.WriteInt32LittleEndian(span[at..], envelope.Payload.Length);
         at += sizeof(int);
         envelope.Payload.CopyTo(span[at..]);
@@ -155,8 +197,41 @@ public sealed class TopicEnvelopeSerializer : AkkaSerializer
         at += sizeof(short);
         var length = BinaryPrimitives.ReadInt32LittleEndian(span[at..]);
         at += sizeof(int);
+        if (length == LaneMarker)
+        {
+            var node = ReadString(span, ref at);
+            var id = BinaryPrimitives.ReadInt64LittleEndian(span[at..]);
+            at += sizeof(long);
+            var laneLength = BinaryPrimitives.ReadInt64LittleEndian(span[at..]);
+            at += sizeof(long);
+            var count = BinaryPrimitives.ReadInt32LittleEndian(span[at..]);
+            at += sizeof(int);
+            if (count < 0 || count > span.Length - at)
+            {
+                throw new ArgumentException($"a lane reference cannot name {count} nodes");
+            }
+
+            var targets = new string[count];
+            for (var i = 0; i < count; i++)
+            {
+                targets[i] = ReadString(span, ref at);
+            }
+
+            return new TopicEnvelope(topic, route.Length == 0 ? topic : route, sender, new DateTimeOffset(ticks, offset), [])
+            {
+                Lane = new LaneRef(node, id, laneLength, targets),
+            };
+        }
+
+        var raw = length == RawMarker;
+        if (raw)
+        {
+            length = BinaryPrimitives.ReadInt32LittleEndian(span[at..]);
+            at += sizeof(int);
+        }
+
         var payload = span.Slice(at, length).ToArray();
         at += length;
-        return new TopicEnvelope(topic, route.Length == 0 ? topic : route, sender, new DateTimeOffset(ticks, offset), payload);
+        return new TopicEnvelope(topic, route.Length == 0 ? topic : route, sender, new DateTimeOffset(ticks, offset), payload) { RawPayload = raw };
     }
 }

@@ -35,6 +35,9 @@ public sealed record TopicSettings
     /// <summary>Gets the remote frame size the payload limit derives from.</summary>
     public long FrameSize { get; init; } = 4 * 1024 * 1024;
 
+    /// <summary>Gets the settings of the data lane for large payloads (<c>cluster-node.topics.lane</c>).</summary>
+    public LaneSettings Lane { get; init; } = new();
+
     internal const int EnvelopeAllowance = 4096;
 
     /// <summary>Reads the settings, naming the key of any bad value.</summary>
@@ -53,6 +56,7 @@ public sealed record TopicSettings
             BatchGap = Duration(config, "batch-gap", value => value >= TimeSpan.Zero, "must be zero (no batching) or a positive duration."),
             FrameSize = frame,
             MaxPayloadBytes = frame - EnvelopeAllowance,
+            Lane = LaneSettings.Create(config),
         };
     }
 

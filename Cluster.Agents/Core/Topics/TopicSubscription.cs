@@ -8,13 +8,23 @@ public sealed class TopicSubscription : IAsyncDisposable
     private readonly TopicBus _bus;
     private int _disposed;
 
-    internal TopicSubscription(TopicBus bus, long id, TopicPattern pattern, IActorRef subscriber)
+    internal TopicSubscription(TopicBus bus, long id, TopicPattern pattern, IActorRef subscriber, TopicSubscriptionOptions? options = null)
     {
         _bus = bus;
         Id = id;
         Pattern = pattern;
         Subscriber = subscriber;
+        Options = options ?? TopicSubscriptionOptions.Default;
+        Gate = new DeliveryGate(subscriber, bus.CountQosDrop);
     }
+
+    /// <summary>Gets how the subscription takes its messages.</summary>
+    public TopicSubscriptionOptions Options { get; }
+
+    /// <summary>Gets how many messages wait for the subscriber because it is behind (topics with a quality of service only).</summary>
+    public int Waiting => Gate.Pending;
+
+    internal DeliveryGate Gate { get; }
 
     /// <summary>Gets the subscription's identifier, unique on its node.</summary>
     public long Id { get; }

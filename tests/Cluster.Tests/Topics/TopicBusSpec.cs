@@ -173,12 +173,14 @@ public sealed class TopicBusSpec(ThreeNodeClusterFixture fixture) : IClassFixtur
     }
 
     [Fact]
-    public void A_payload_above_the_frame_size_is_refused_at_the_publisher_naming_the_limit_and_the_setting()
+    public void A_payload_above_the_topics_maximum_is_refused_at_the_publisher_naming_the_limit_and_the_setting()
     {
-        var error = Assert.Throws<PayloadTooLargeException>(() => Bus(0).Publish($"{_prefix}/big", new byte[5 * 1024 * 1024]));
+        var max = Bus(0).Settings.Lane.MaxPayloadBytes;
+        var error = Assert.Throws<PayloadTooLargeException>(() => Bus(0).Publish($"{_prefix}/big", new byte[max + 1]));
 
-        Assert.Contains("akka.remote.dot-netty.tcp.maximum-frame-size", error.Message, StringComparison.Ordinal);
-        Assert.Contains($"{Bus(0).Settings.MaxPayloadBytes:N0}", error.Message, StringComparison.Ordinal);
+        Assert.Contains("cluster-node.topics.lane.max-payload", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"{max:N0}", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"{max + 1:N0}", error.Message, StringComparison.Ordinal);
         Assert.Contains($"'{_prefix}/big'", error.Message, StringComparison.Ordinal);
     }
 

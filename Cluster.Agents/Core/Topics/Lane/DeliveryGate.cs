@@ -1,0 +1,150 @@
+using Akka.Actor;
+using Cluster.Contracts.Topics;
+
+namespace Cluster.Agents.Core.Topics;
+
+/// <summary>
+/// Where one subscription's messages wait while its subscriber is behind, for the topics with a quality of service:
+/// a message goes to the subscriber's mailbox only while fewer than the topic's depth wait there (or are leased);
+/// otherwise it waits here, where keep-last drops the oldest and reliable makes the lane and the publisher wait.
+/// </summary>
+/// <remarks>Messages of topics without a quality of service go straight to the mailbox, unless others wait here before them.</remarks>
+internal sealed class DeliveryGate
+{
+    private static readonly TimeSpan PumpInterval = TimeSpan.FromMilliseconds(1);
+    private readonly IActorRef _subscriber;
+    private readonly Action _countDrop;
+    private readonly Lock _gate = new();
+    private readonly Queue<Waiting> _pending = new();
+    private Timer? _pump;
+    private int _leases;
+    private volatile int _waiting;
+    private bool _closed;
+
+    public DeliveryGate(IActorRef subscriber, Action countDrop)
+    {
+        _subscriber = subscriber;
+        _countDrop = countDrop;
+    }
+
+    /// <summary>Gets how many messages wait here.</summary>
+    public int Pending
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _pending.Count;
+            }
+        }
+    }
+
+    /// <summary>Gets how many leases the subscriber holds now.</summary>
+    public int Leases => Volatile.Read(ref _leases);
+
+
+    /// <summary>Tells whether a reliable topic with this depth has room for one more message here.</summary>
+    public bool HasRoom(int depth)
+    {
+        lock (_gate)
+        {
+            return _pending.Count < depth;
+        }
+    }
+
+    public void Offer(TopicMessage message, IActorRef sender, TopicQos? qos)
+    {
+        // Only the route's sink offers, one message at a time, so nothing waiting now means nothing to overtake.
+        if (qos is null && _waiting == 0)
+        {
+            Send(message, sender);
+            return;
+        }
+
+        List<TopicMessage>? dropped = null;
+        lock (_gate)
+        {
+            if (_pending.Count == 0 && (qos is null || Outstanding() < qos.Depth))
+            {
+                Send(message, sender);
+                return;
+            }
+
+            _pending.Enqueue(new Waiting(message, sender, qos));
+            if (qos is { History: TopicHistory.KeepLast })
+            {
+                while (_pending.Count > qos.Depth && _pending.TryPeek(out var oldest) && oldest.Qos is not null)
+                {
+                    (dropped ??= []).Add(_pending.Dequeue().Message);
+                }
+            }
+
+            _waiting = _pending.Count;
+            _pump ??= new Timer(_ => Pump(), null, PumpInterval, PumpInterval);
+        }
+
+        foreach (var message1 in dropped ?? [])
+        {
+            (message1.Payload as TopicLease)?.Dispose();
+            _countDrop();
+        }
+    }
+
+    /// <summary>The subscription ended: what waits is dropped without counting.</summary>
+    public void Close()
+    {
+        lock (_gate)
+        {
+            _closed = true;
+            foreach (var waiting in _pending)
+            {
+                (waiting.Message.Payload as TopicLease)?.Dispose();
+            }
+
+            _pending.Clear();
+            _waiting = 0;
+            _pump?.Dispose();
+            _pump = null;
+        }
+    }
+
+    // A lease counts as held from when it reaches the subscriber's mailbox until the subscriber disposes it.
+    private void Send(TopicMessage message, IActorRef sender)
+    {
+        if (message.Payload is TopicLease lease)
+        {
+            Interlocked.Increment(ref _leases);
+            lease.Track(() => Interlocked.Decrement(ref _leases));
+        }
+
+        _subscriber.Tell(message, sender);
+    }
+
+    private int Outstanding()
+    {
+        var mailbox = _subscriber is ActorRefWithCell { Underlying: { } cell } ? cell.NumberOfMessages : 0;
+        return Math.Max(mailbox, Volatile.Read(ref _leases));
+    }
+
+    private void Pump()
+    {
+        lock (_gate)
+        {
+            while (!_closed && _pending.TryPeek(out var head) && (head.Qos is null || Outstanding() < head.Qos.Depth))
+            {
+                _pending.Dequeue();
+                Send(head.Message, head.Sender);
+            }
+
+            _waiting = _pending.Count;
+
+            if (_pending.Count == 0)
+            {
+                _pump?.Dispose();
+                _pump = null;
+            }
+        }
+    }
+
+    private sealed record Waiting(TopicMessage Message, IActorRef Sender, TopicQos? Qos);
+}

@@ -1,0 +1,313 @@
+using System.Buffers.Binary;
+using System.Net.Sockets;
+
+namespace Cluster.Agents.Core.Topics;
+
+/// <summary>
+/// This node's lane to one other node: a queue of payloads and one TCP connection that writes them in order, in
+/// chunks, straight from their pooled buffers. It connects when created, connects again after a break, and
+/// closes when the other node leaves the cluster.
+/// </summary>
+internal sealed class LaneSender : IAsyncDisposable
+{
+    private readonly TopicLane _lane;
+    private readonly Lock _gate = new();
+    private readonly LinkedList<Outgoing> _queue = new();
+    private readonly Dictionary<string, int> _perTopic = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _signal = new(0);
+    private readonly SemaphoreSlim _room = new(0);
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _loop;
+    private Socket? _socket;
+    private long _breakAfter = -1;
+    private bool _closed;
+
+    public LaneSender(TopicLane lane, string peer, string host, int port)
+    {
+        _lane = lane;
+        Peer = peer;
+        Host = host;
+        Port = port;
+        _loop = Task.Run(RunAsync);
+    }
+
+    public string Peer { get; }
+
+    public string Host { get; }
+
+    public int Port { get; }
+
+    /// <summary>Gets whether the connection is up now.</summary>
+    public bool Connected { get; private set; }
+
+    /// <summary>Gets how many payloads wait to be written.</summary>
+    public int Queued
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _queue.Count;
+            }
+        }
+    }
+
+    /// <summary>Test hook: the connection breaks after writing this many bytes of the next payload's body.</summary>
+    public void BreakInNextPayload(long afterBytes) => Interlocked.Exchange(ref _breakAfter, afterBytes);
+
+    /// <summary>Tells whether a reliable topic has room for one more payload on this lane.</summary>
+    public bool HasRoom(string topic, TopicQos qos)
+    {
+        lock (_gate)
+        {
+            return qos.History != TopicHistory.Reliable || !_perTopic.TryGetValue(topic, out var count) || count < qos.Depth;
+        }
+    }
+
+    /// <summary>Waits until a reliable topic has room, at most until <paramref name="deadline"/>.</summary>
+    public bool WaitForRoom(string topic, TopicQos qos, long deadline)
+    {
+        while (!HasRoom(topic, qos))
+        {
+            if (Environment.TickCount64 > deadline || _closed)
+            {
+                return false;
+            }
+
+            _room.Wait(TimeSpan.FromMilliseconds(1));
+        }
+
+        return true;
+    }
+
+    /// <summary>Queues a payload; takes over one reference to its buffer. A keep-last topic drops its oldest waiting payload when full.</summary>
+    public void Enqueue(Outgoing payload)
+    {
+        Outgoing? dropped = null;
+        lock (_gate)
+        {
+            if (_closed)
+            {
+                dropped = payload;
+            }
+            else
+            {
+                _perTopic.TryGetValue(payload.Topic, out var count);
+                if (count >= payload.Qos.Depth && payload.Qos.History == TopicHistory.KeepLast)
+                {
+                    for (var node = _queue.First; node is not null; node = node.Next)
+                    {
+                        if (string.Equals(node.Value.Topic, payload.Topic, StringComparison.Ordinal))
+                        {
+                            dropped = node.Value;
+                            _queue.Remove(node);
+                            count--;
+                            break;
+                        }
+                    }
+                }
+
+                _queue.AddLast(payload);
+                _perTopic[payload.Topic] = count + 1;
+            }
+        }
+
+        if (dropped is not null)
+        {
+            dropped.Buffer.Release();
+            if (!ReferenceEquals(dropped, payload))
+            {
+                _lane.CountQosDrop();
+            }
+        }
+
+        _signal.Release();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        lock (_gate)
+        {
+            _closed = true;
+        }
+
+        await _stop.CancelAsync().ConfigureAwait(false);
+        _socket?.Dispose();
+        try
+        {
+            await _loop.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is OperationCanceledException or TimeoutException)
+        {
+        }
+
+        lock (_gate)
+        {
+            foreach (var payload in _queue)
+            {
+                payload.Buffer.Release();
+            }
+
+            _queue.Clear();
+            _perTopic.Clear();
+        }
+
+        _stop.Dispose();
+    }
+
+    private Outgoing? Dequeue()
+    {
+        lock (_gate)
+        {
+            var first = _queue.First;
+            if (first is null)
+            {
+                return null;
+            }
+
+            _queue.RemoveFirst();
+            var left = _perTopic[first.Value.Topic] - 1;
+            if (left == 0)
+            {
+                _perTopic.Remove(first.Value.Topic);
+            }
+            else
+            {
+                _perTopic[first.Value.Topic] = left;
+            }
+
+            return first.Value;
+        }
+    }
+
+    private async Task RunAsync()
+    {
+        var token = _stop.Token;
+        var scratch = new byte[4096];
+        var segments = new ArraySegment<byte>[2];
+        while (!token.IsCancellationRequested)
+        {
+            Outgoing? current = null;
+            long written = 0;
+            var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            _socket = socket;
+            try
+            {
+                await socket.ConnectAsync(Host, Port, token).ConfigureAwait(false);
+                long firstId;
+                lock (_gate)
+                {
+                    firstId = _queue.First?.Value.Id ?? _lane.NextIdAfterLast;
+                }
+
+                await socket.SendAsync(LaneFrame.Preamble(_lane.Node, firstId), SocketFlags.None, token).ConfigureAwait(false);
+                Connected = true;
+                _lane.CountConnect();
+                while (true)
+                {
+                    current = Dequeue();
+                    if (current is null)
+                    {
+                        await _signal.WaitAsync(token).ConfigureAwait(false);
+                        continue;
+                    }
+
+                    _room.Release();
+                    written = 0;
+                    await WriteAsync(socket, current, scratch, segments, w => written = w, token).ConfigureAwait(false);
+                    _lane.CountSent(current.Buffer.Length);
+                    current.Buffer.Release();
+                    current = null;
+                }
+            }
+            catch (Exception e) when (token.IsCancellationRequested && e is OperationCanceledException or ObjectDisposedException or SocketException)
+            {
+                current?.Buffer.Release();
+                break;
+            }
+            catch (Exception e)
+            {
+                var wasConnected = Connected;
+                Connected = false;
+                if (current is not null)
+                {
+                    _lane.OnSendBroken(Peer, current, written, e);
+                    current.Buffer.Release();
+                }
+                else if (wasConnected)
+                {
+                    _lane.OnSenderClosed(Peer, e);
+                }
+            }
+            finally
+            {
+                Connected = false;
+                socket.Dispose();
+            }
+
+            try
+            {
+                await Task.Delay(_lane.Settings.ReconnectInterval, token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+    }
+
+    private async Task WriteAsync(Socket socket, Outgoing payload, byte[] scratch, ArraySegment<byte>[] segments, Action<long> progress, CancellationToken token)
+    {
+        var header = LaneFrame.WriteHeader(scratch, payload.Flags, payload.Routes, payload.Id, payload.Buffer.Length, payload.Topic);
+        var body = payload.Buffer.Array;
+        var length = payload.Buffer.Length;
+        var chunkSize = _lane.Settings.ChunkSize;
+        var breakAfter = Interlocked.Exchange(ref _breakAfter, -1);
+        var at = 0;
+        do
+        {
+            var chunk = Math.Min(chunkSize, length - at);
+            if (breakAfter >= 0 && at + chunk > breakAfter)
+            {
+                chunk = (int)Math.Max(0, breakAfter - at);
+            }
+
+            BinaryPrimitives.WriteUInt32LittleEndian(scratch.AsSpan(header), (uint)chunk);
+            segments[0] = new ArraySegment<byte>(scratch, 0, header + 4);
+            segments[1] = new ArraySegment<byte>(body, at, chunk);
+            await SendAllAsync(socket, segments, header + 4 + chunk, token).ConfigureAwait(false);
+            header = 0;
+            at += chunk;
+            progress(at);
+            if (breakAfter >= 0 && at >= breakAfter)
+            {
+                socket.Shutdown(SocketShutdown.Both);
+                throw new IOException($"The lane was broken on purpose after {at} of {length} bytes.");
+            }
+        }
+        while (at < length);
+    }
+
+    private static async Task SendAllAsync(Socket socket, ArraySegment<byte>[] segments, int total, CancellationToken token)
+    {
+        var sent = await socket.SendAsync(segments, SocketFlags.None).WaitAsync(token).ConfigureAwait(false);
+        while (sent < total)
+        {
+            // Rarely a send takes part of the bytes; the rest follows, segment by segment.
+            var first = segments[0].Count;
+            var rest = sent < first
+                ? segments[0].AsMemory(sent)
+                : segments[1].AsMemory(sent - first);
+            sent += await socket.SendAsync(rest, SocketFlags.None, token).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>A payload waiting on a lane.</summary>
+    /// <param name="Id">Its id.</param>
+    /// <param name="Topic">Its topic.</param>
+    /// <param name="Buffer">Its bytes; the queue holds one reference.</param>
+    /// <param name="Flags">Its lane flags.</param>
+    /// <param name="Routes">How many routes of the receiving node it is for.</param>
+    /// <param name="Qos">Its topic's quality of service.</param>
+    internal sealed record Outgoing(long Id, string Topic, LaneBuffer Buffer, byte Flags, int Routes, TopicQos Qos);
+}
