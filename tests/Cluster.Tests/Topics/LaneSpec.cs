@@ -42,15 +42,12 @@ public sealed class LaneClusterFixture : IAsyncLifetime
 
     public static string Address(TestCluster cluster, int node) => Akka.Cluster.Cluster.Get(cluster[node]).SelfAddress.ToString();
 
-    public static async Task WaitUntilConnectedAsync(TestCluster cluster, int from, int to)
+    public static Task WaitUntilConnectedAsync(TestCluster cluster, int from, int to)
     {
         var lane = TopicBus.Get(cluster[from]).LaneInternals!;
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (!lane.IsConnected(Address(cluster, to)))
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"the lane from node {from} to node {to} did not connect in 30 s");
-            await Task.Delay(20);
-        }
+        return cluster.CreateProbe(from).AwaitAssertAsync(
+            () => Assert.True(lane.IsConnected(Address(cluster, to)), $"the lane from node {from} to node {to} did not connect in 30 s"),
+            TimeSpan.FromSeconds(30));
     }
 }
 
@@ -410,17 +407,10 @@ public sealed class LaneSpec(LaneClusterFixture fixture) : IClassFixture<LaneClu
         public void Dispose() => release.Set();
     }
 
-    private static Task AwaitAsync(Func<bool> condition, string what) => AwaitAsync(condition, () => what);
+    private Task AwaitAsync(Func<bool> condition, string what) => AwaitAsync(condition, () => what);
 
-    private static async Task AwaitAsync(Func<bool> condition, Func<string> what)
-    {
-        var deadline = DateTime.UtcNow + Wait;
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, what());
-            await Task.Delay(10);
-        }
-    }
+    private Task AwaitAsync(Func<bool> condition, Func<string> what) =>
+        _cluster.CreateProbe(0).AwaitAssertAsync(() => Assert.True(condition(), what()), Wait);
 
     /// <summary>Reports each payload's sequence number, and is stuck on the first until released.</summary>
     private sealed class SlowSubscriber : ReceiveActor
