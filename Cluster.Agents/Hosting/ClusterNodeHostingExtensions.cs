@@ -13,6 +13,7 @@ using Cluster.Agents.Core.Registry;
 using Cluster.Agents.Core.Topics;
 using Cluster.Agents.Operator;
 using Cluster.Agents.Rpc;
+using Cluster.Contracts.Serialization;
 
 namespace Cluster.Agents.Hosting;
 
@@ -166,8 +167,14 @@ public static class ClusterNodeHostingExtensions
     /// <param name="builder">The Akka.Hosting builder.</param>
     /// <param name="agents">The agents, already checked by <see cref="AgentConfiguration.Read"/>.</param>
     /// <returns>The builder.</returns>
-    public static AkkaConfigurationBuilder WithAgents(this AkkaConfigurationBuilder builder, ImmutableArray<AgentSpec> agents) =>
-        builder.WithActors(new ActorStarter(async (system, _) =>
+    public static AkkaConfigurationBuilder WithAgents(this AkkaConfigurationBuilder builder, ImmutableArray<AgentSpec> agents)
+    {
+        foreach (var agent in agents)
+        {
+            RegisterForSerialization(agent.ActorType, agent.Settings);
+        }
+
+        return builder.WithActors(new ActorStarter(async (system, _) =>
         {
             // Awaited one by one, so that start-up fails, naming the agent, when one cannot start.
             foreach (var agent in agents)
@@ -175,6 +182,19 @@ public static class ClusterNodeHostingExtensions
                 await StartAgentAsync(system, agent).ConfigureAwait(false);
             }
         }));
+    }
+
+    /// <summary>Lets the types of an agent's assembly (its messages and payloads) arrive from other nodes.</summary>
+    /// <param name="agentType">The agent's type.</param>
+    /// <param name="settings">Its settings, whose assembly is registered too, or null.</param>
+    internal static void RegisterForSerialization(Type agentType, object? settings)
+    {
+        SerializationAllowList.Register(agentType.Assembly);
+        if (settings is not null)
+        {
+            SerializationAllowList.Register(settings.GetType().Assembly);
+        }
+    }
 
     private static async Task StartAgentAsync(Akka.Actor.ActorSystem system, AgentSpec agent)
     {
