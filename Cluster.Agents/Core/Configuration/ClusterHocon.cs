@@ -51,9 +51,24 @@ public static class ClusterHocon
             throw new ClusterConfigurationException("--config", path, "no such file.");
         }
 
+        string text;
         try
         {
-            return ConfigurationFactory.ParseString(File.ReadAllText(path));
+            text = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ClusterConfigurationException("--config", path, $"cannot be read: {e.Message}", e);
+        }
+
+        if (HoconBrackets.Problem(text) is { } problem)
+        {
+            throw new ClusterConfigurationException("--config", path, $"not valid HOCON: {problem}.");
+        }
+
+        try
+        {
+            return ConfigurationFactory.ParseString(text);
         }
         catch (Exception e) when (e is not ClusterConfigurationException)
         {
