@@ -10,6 +10,7 @@ using Cluster.Agents.Core.ClusterTime;
 using Cluster.Agents.Core.Configuration;
 using Cluster.Agents.Core.Endpoints;
 using Cluster.Agents.Core.Registry;
+using Cluster.Agents.Core.Security;
 using Cluster.Agents.Core.Topics;
 using Cluster.Agents.Operator;
 using Cluster.Agents.Rpc;
@@ -122,6 +123,10 @@ public static class ClusterNodeHostingExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var roles = programConfig.GetStringList("akka.cluster.roles")?.ToArray() ?? [];
+        var tls = ClusterTlsSettings.Create(programConfig);
+        // Over TLS, remoting's addresses carry another protocol; seeds given as host:port follow the node's.
+        var protocol = tls.Enabled ? "akka.ssl.tcp" : "akka.tcp";
+        seedNodes = [.. seedNodes.Select(seed => seed.StartsWith("akka.tcp://", StringComparison.Ordinal) ? protocol + seed["akka.tcp".Length..] : seed)];
         builder
             .AddHocon(programConfig, HoconAddMode.Append)
             .ConfigureLoggers(loggers =>
@@ -129,7 +134,7 @@ public static class ClusterNodeHostingExtensions
                 loggers.ClearLoggers();
                 loggers.AddLogger<CategoryLoggerFactoryLogger>();
             })
-            .WithRemoting(new RemoteOptions { HostName = ip, PublicHostName = ip, Port = port })
+            .WithRemoting(RemotingFor(ip, port, tls))
             .WithClustering(new ClusterOptions { Roles = roles, SeedNodes = seedNodes })
             .WithActors((system, registry) =>
             {
@@ -149,7 +154,7 @@ public static class ClusterNodeHostingExtensions
                 if (!seedsJoinedAtStart.IsEmpty)
                 {
                     // Seeds given in code become addresses only here, where the actor system's name is known.
-                    cluster.JoinSeedNodes([.. seedsJoinedAtStart.Select(seed => new Address("akka.tcp", system.Name, seed.Host, seed.Port))]);
+                    cluster.JoinSeedNodes([.. seedsJoinedAtStart.Select(seed => new Address(protocol, system.Name, seed.Host, seed.Port))]);
                 }
                 else if (joinsItself)
                 {
@@ -182,6 +187,26 @@ public static class ClusterNodeHostingExtensions
                 await StartAgentAsync(system, agent).ConfigureAwait(false);
             }
         }));
+    }
+
+    // Mutual TLS when cluster-node.tls is on: the node's certificate, checked peers both ways against the cluster's authority.
+    private static RemoteOptions RemotingFor(string ip, int port, ClusterTlsSettings tls)
+    {
+        var remoting = new RemoteOptions { HostName = ip, PublicHostName = ip, Port = port };
+        if (tls.Enabled)
+        {
+            remoting.EnableSsl = true;
+            remoting.Ssl = new SslOptions
+            {
+                X509Certificate = tls.LoadCertificate(),
+                SuppressValidation = false,
+                RequireMutualAuthentication = true,
+                ValidateCertificateHostname = false,
+                CustomValidator = ClusterTlsSettings.ValidateAgainst(tls.LoadCa()),
+            };
+        }
+
+        return remoting;
     }
 
     /// <summary>Lets the types of an agent's assembly (its messages and payloads) arrive from other nodes.</summary>
