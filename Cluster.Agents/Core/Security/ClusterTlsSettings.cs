@@ -35,15 +35,34 @@ public sealed record ClusterTlsSettings
     /// <summary>Gets the cluster's certificate authority, a PEM or DER certificate file.</summary>
     public string CaCertificatePath { get; init; } = "";
 
-    /// <summary>Reads the settings from <c>cluster-node.tls</c> of <paramref name="config"/>.</summary>
+    /// <summary>The environment variable naming the node's certificate; when set, TLS is on whatever the HOCON says.</summary>
+    public const string CertificateVariable = "CLUSTER_TLS_CERTIFICATE";
+
+    /// <summary>The environment variable holding the certificate's password.</summary>
+    public const string PasswordVariable = "CLUSTER_TLS_PASSWORD";
+
+    /// <summary>The environment variable naming the cluster's certificate authority.</summary>
+    public const string CaVariable = "CLUSTER_TLS_CA";
+
+    /// <summary>
+    /// Reads the settings from <c>cluster-node.tls</c> of <paramref name="config"/>, with the environment variables
+    /// <see cref="CertificateVariable"/>, <see cref="PasswordVariable"/> and <see cref="CaVariable"/> over it.
+    /// </summary>
     /// <param name="config">The node's configuration.</param>
-    /// <returns>The settings; disabled when the section is absent.</returns>
-    /// <exception cref="ClusterConfigurationException">TLS is enabled but a file is not set; the message names the key.</exception>
-    public static ClusterTlsSettings Create(Config config)
+    /// <param name="environment">Reads an environment variable; null reads the process's.</param>
+    /// <returns>The settings; disabled when neither the section nor the environment turns TLS on.</returns>
+    /// <exception cref="ClusterConfigurationException">TLS is on but a file is not set; the message names the key and the variable.</exception>
+    public static ClusterTlsSettings Create(Config config, Func<string, string?>? environment = null)
     {
         ArgumentNullException.ThrowIfNull(config);
+        environment ??= Environment.GetEnvironmentVariable;
         var section = config.GetConfig(Section);
-        if (section is null || section.IsEmpty || !section.GetBoolean("enabled", false))
+        var hasSection = section is not null && !section.IsEmpty;
+        string Pick(string key, string variable) =>
+            environment(variable) is { Length: > 0 } value ? value : hasSection ? section!.GetString(key, "") : "";
+
+        var enabled = (hasSection && section!.GetBoolean("enabled", false)) || !string.IsNullOrEmpty(environment(CertificateVariable));
+        if (!enabled)
         {
             return new ClusterTlsSettings();
         }
@@ -51,12 +70,12 @@ public sealed record ClusterTlsSettings
         var settings = new ClusterTlsSettings
         {
             Enabled = true,
-            CertificatePath = section.GetString("certificate", ""),
-            Password = section.GetString("password", ""),
-            CaCertificatePath = section.GetString("ca-certificate", ""),
+            CertificatePath = Pick("certificate", CertificateVariable),
+            Password = Pick("password", PasswordVariable),
+            CaCertificatePath = Pick("ca-certificate", CaVariable),
         };
-        Require(settings.CertificatePath, "certificate", "the node's certificate and private key, a PKCS#12 (.pfx) file");
-        Require(settings.CaCertificatePath, "ca-certificate", "the cluster's certificate authority, a PEM file");
+        Require(settings.CertificatePath, "certificate", CertificateVariable, "the node's certificate and private key, a PKCS#12 (.pfx) file");
+        Require(settings.CaCertificatePath, "ca-certificate", CaVariable, "the cluster's certificate authority, a PEM file");
         return settings;
     }
 
@@ -119,11 +138,11 @@ public sealed record ClusterTlsSettings
         };
     }
 
-    private static void Require(string value, string key, string what)
+    private static void Require(string value, string key, string variable, string what)
     {
         if (string.IsNullOrWhiteSpace(value))
         {
-            throw new ClusterConfigurationException($"{Section}.{key}", null, $"must be set when {Section}.enabled is on: {what}.");
+            throw new ClusterConfigurationException($"{Section}.{key}", null, $"must be set (or the environment variable {variable}) when TLS is on: {what}.");
         }
     }
 
