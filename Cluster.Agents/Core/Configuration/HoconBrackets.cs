@@ -8,6 +8,9 @@ namespace Cluster.Agents.Core.Configuration;
 /// </summary>
 internal static class HoconBrackets
 {
+    // The parser recurses per level of nesting; far deeper texts would end the process with a stack overflow.
+    private const int MaximumDepth = 64;
+
     /// <summary>Tells what is wrong with the brackets of <paramref name="text"/>, or null when they pair up.</summary>
     /// <param name="text">A HOCON text.</param>
     /// <returns>Null, or the problem with its line and column.</returns>
@@ -56,6 +59,11 @@ internal static class HoconBrackets
             switch (c)
             {
                 case '{' or '[':
+                    if (open.Count == MaximumDepth)
+                    {
+                        return $"'{c}' at line {line}, column {column} nests objects and arrays more than {MaximumDepth} deep";
+                    }
+
                     open.Push((c, line, column));
                     break;
                 case '}' or ']':

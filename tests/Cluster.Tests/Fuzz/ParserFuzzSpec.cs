@@ -275,4 +275,21 @@ public sealed class ParserFuzzSpec
             File.Delete(file);
         }
     }
+
+    [Fact]
+    public void A_configuration_file_nested_deeper_than_the_parser_can_follow_fails_instead_of_overflowing_the_stack()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"hocon-{Environment.ProcessId}-{Guid.NewGuid():N}.conf");
+        File.WriteAllText(file, "a = " + new string('[', 100_000));
+        try
+        {
+            var error = Assert.Throws<ClusterConfigurationException>(() => ClusterHocon.LoadFile(file));
+
+            Assert.Contains("more than 64 deep", error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
 }
