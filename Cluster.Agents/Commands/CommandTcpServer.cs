@@ -133,6 +133,30 @@ internal sealed partial class CommandTcpServer : IDisposable
             return;
         }
 
+        var error = ParseLine(line, out var id, out var body);
+        if (error is not null)
+        {
+            connection.Fail(error);
+            return;
+        }
+
+        if (body.Length == 0)
+        {
+            return;
+        }
+
+        _runner.Start(body, connection.Id, id, connection);
+    }
+
+    /// <summary>Reads one line of the protocol: an optional number, then the command string.</summary>
+    /// <param name="line">The line's bytes, without its end.</param>
+    /// <param name="id">The line's number, or 0.</param>
+    /// <param name="body">The command string, empty when the line holds none (it is then skipped).</param>
+    /// <returns>Null, or what is wrong with the line, to tell the client.</returns>
+    internal static string? ParseLine(ReadOnlySpan<byte> line, out long id, out string body)
+    {
+        id = 0;
+        body = "";
         string text;
         try
         {
@@ -140,31 +164,23 @@ internal sealed partial class CommandTcpServer : IDisposable
         }
         catch (DecoderFallbackException)
         {
-            connection.Fail("The line is not valid UTF-8 and was skipped.");
-            return;
+            return "The line is not valid UTF-8 and was skipped.";
         }
 
         var message = text.Trim();
         if (message.Length == 0)
         {
-            return;
+            return null;
         }
 
         var match = CommandLine().Match(message);
-        long id = 0;
         if (!match.Success || (match.Groups[1].Length > 0 && !long.TryParse(match.Groups[1].ValueSpan, out id)))
         {
-            connection.Fail("Cannot match command string text.");
-            return;
+            return "Cannot match command string text.";
         }
 
-        var body = match.Groups[2].Value.Trim();
-        if (body.Length == 0)
-        {
-            return;
-        }
-
-        _runner.Start(body, connection.Id, id, connection);
+        body = match.Groups[2].Value.Trim();
+        return null;
     }
 
     private void Drop(Connection connection, string why)

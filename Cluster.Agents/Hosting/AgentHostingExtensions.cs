@@ -33,6 +33,7 @@ public static class AgentHostingExtensions
         where TAgent : RpcAgent
     {
         CheckName(name);
+        ClusterNodeHostingExtensions.RegisterForSerialization(typeof(TAgent), null);
         return builder.WithActors(new ActorStarter(async (system, _) =>
             await AgentContainer.Get(system).SpawnNamedAsync(name, typeof(TAgent), args).ConfigureAwait(false)));
     }

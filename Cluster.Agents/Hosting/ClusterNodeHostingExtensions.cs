@@ -11,9 +11,11 @@ using Cluster.Agents.Core.ClusterTime;
 using Cluster.Agents.Core.Configuration;
 using Cluster.Agents.Core.Endpoints;
 using Cluster.Agents.Core.Registry;
+using Cluster.Agents.Core.Security;
 using Cluster.Agents.Core.Topics;
 using Cluster.Agents.Operator;
 using Cluster.Agents.Rpc;
+using Cluster.Contracts.Serialization;
 
 namespace Cluster.Agents.Hosting;
 
@@ -128,6 +130,10 @@ public static class ClusterNodeHostingExtensions
             builder.AddHocon(profile, HoconAddMode.Prepend);
         }
 
+        var tls = ClusterTlsSettings.Create(programConfig);
+        // Over TLS, remoting's addresses carry another protocol; seeds given as host:port follow the node's.
+        var protocol = tls.Enabled ? "akka.ssl.tcp" : "akka.tcp";
+        seedNodes = [.. seedNodes.Select(seed => seed.StartsWith("akka.tcp://", StringComparison.Ordinal) ? protocol + seed["akka.tcp".Length..] : seed)];
         builder
             .AddHocon(programConfig, HoconAddMode.Append)
             .ConfigureLoggers(loggers =>
@@ -135,7 +141,7 @@ public static class ClusterNodeHostingExtensions
                 loggers.ClearLoggers();
                 loggers.AddLogger<CategoryLoggerFactoryLogger>();
             })
-            .WithRemoting(new RemoteOptions { HostName = ip, PublicHostName = ip, Port = port })
+            .WithRemoting(RemotingFor(ip, port, tls))
             .WithClustering(new ClusterOptions { Roles = roles, SeedNodes = seedNodes })
             .WithActors((system, registry) =>
             {
@@ -156,7 +162,7 @@ public static class ClusterNodeHostingExtensions
                 if (!seedsJoinedAtStart.IsEmpty)
                 {
                     // Seeds given in code become addresses only here, where the actor system's name is known.
-                    cluster.JoinSeedNodes([.. seedsJoinedAtStart.Select(seed => new Address("akka.tcp", system.Name, seed.Host, seed.Port))]);
+                    cluster.JoinSeedNodes([.. seedsJoinedAtStart.Select(seed => new Address(protocol, system.Name, seed.Host, seed.Port))]);
                 }
                 else if (joinsItself)
                 {
@@ -223,8 +229,14 @@ public static class ClusterNodeHostingExtensions
     /// <param name="builder">The Akka.Hosting builder.</param>
     /// <param name="agents">The agents, already checked by <see cref="AgentConfiguration.Read"/>.</param>
     /// <returns>The builder.</returns>
-    public static AkkaConfigurationBuilder WithAgents(this AkkaConfigurationBuilder builder, ImmutableArray<AgentSpec> agents) =>
-        builder.WithActors(new ActorStarter(async (system, _) =>
+    public static AkkaConfigurationBuilder WithAgents(this AkkaConfigurationBuilder builder, ImmutableArray<AgentSpec> agents)
+    {
+        foreach (var agent in agents)
+        {
+            RegisterForSerialization(agent.ActorType, agent.Settings);
+        }
+
+        return builder.WithActors(new ActorStarter(async (system, _) =>
         {
             // Awaited one by one, so that start-up fails, naming the agent, when one cannot start.
             foreach (var agent in agents)
@@ -232,6 +244,39 @@ public static class ClusterNodeHostingExtensions
                 await StartAgentAsync(system, agent).ConfigureAwait(false);
             }
         }));
+    }
+
+    // Mutual TLS when cluster-node.tls is on: the node's certificate, checked peers both ways against the cluster's authority.
+    private static RemoteOptions RemotingFor(string ip, int port, ClusterTlsSettings tls)
+    {
+        var remoting = new RemoteOptions { HostName = ip, PublicHostName = ip, Port = port };
+        if (tls.Enabled)
+        {
+            remoting.EnableSsl = true;
+            remoting.Ssl = new SslOptions
+            {
+                X509Certificate = tls.LoadCertificate(),
+                SuppressValidation = false,
+                RequireMutualAuthentication = true,
+                ValidateCertificateHostname = false,
+                CustomValidator = ClusterTlsSettings.ValidateAgainst(tls.LoadCa()),
+            };
+        }
+
+        return remoting;
+    }
+
+    /// <summary>Lets the types of an agent's assembly (its messages and payloads) arrive from other nodes.</summary>
+    /// <param name="agentType">The agent's type.</param>
+    /// <param name="settings">Its settings, whose assembly is registered too, or null.</param>
+    internal static void RegisterForSerialization(Type agentType, object? settings)
+    {
+        SerializationAllowList.Register(agentType.Assembly);
+        if (settings is not null)
+        {
+            SerializationAllowList.Register(settings.GetType().Assembly);
+        }
+    }
 
     private static async Task StartAgentAsync(Akka.Actor.ActorSystem system, AgentSpec agent)
     {

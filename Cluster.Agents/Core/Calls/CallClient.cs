@@ -1,6 +1,8 @@
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Akka.Actor;
+using Akka.Configuration;
+using Cluster.Agents.Core.Configuration;
 using Cluster.Agents.Core.Registry;
 using Cluster.Contracts.Calls;
 
@@ -31,6 +33,8 @@ public sealed class CallClient : IExtension
     private readonly CallReplies _replies;
     private NameRegistry? _registry;
     private long _lastCallId;
+    private int _pending;
+    private long _refused;
 
     private CallClient(ExtendedActorSystem system)
     {
@@ -39,7 +43,23 @@ public sealed class CallClient : IExtension
         Wire = new WireCheck(system);
         _watches = new CallWatches(system);
         _replies = new CallReplies(system);
+        var limit = system.Settings.Config.WithFallback(DefaultConfig()).GetInt(MaxPendingKey, 0);
+        MaxPending = limit > 0
+            ? limit
+            : throw new ClusterConfigurationException(MaxPendingKey, limit.ToString(System.Globalization.CultureInfo.InvariantCulture), "must be a positive number of calls.");
     }
+
+    /// <summary>The HOCON key of <see cref="MaxPending"/>.</summary>
+    public const string MaxPendingKey = "cluster-node.calls.max-pending";
+
+    /// <summary>Gets the most calls this node's callers may have waiting for an answer at once. <value>The default is 10000.</value></summary>
+    public int MaxPending { get; }
+
+    /// <summary>Gets how many calls are waiting for an answer now.</summary>
+    public int PendingCount => Volatile.Read(ref _pending);
+
+    /// <summary>Gets how many calls were refused because <see cref="MaxPending"/> calls were already waiting.</summary>
+    public long RefusedCount => Interlocked.Read(ref _refused);
 
     /// <summary>Gets the address of this node, as errors name it.</summary>
     public Address Node { get; }
@@ -52,6 +72,10 @@ public sealed class CallClient : IExtension
     /// <param name="system">The node's actor system.</param>
     /// <returns>The client.</returns>
     public static CallClient Get(ActorSystem system) => system.WithExtension<CallClient, Provider>();
+
+    /// <summary>Gets the embedded defaults of the call client (<c>cluster-node.calls</c>).</summary>
+    /// <returns>The defaults.</returns>
+    public static Config DefaultConfig() => ClusterHocon.LoadResource(typeof(ClusterHocon).Assembly, "Cluster.Agents.Core.Calls.calls.conf");
 
     /// <summary>Asks <paramref name="target"/> for a value and waits for it at most <paramref name="deadline"/>.</summary>
     /// <typeparam name="T">The expected type of the answer.</typeparam>
@@ -157,7 +181,39 @@ public sealed class CallClient : IExtension
 
         var callId = NextCallId();
         var request = Prepare(target, new CallRequest(callId, payload));
+        Admit(target, name);
+        try
+        {
+            return await RequestAdmittedAsync<T>(target, name, request, callId, deadline, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _pending);
+        }
+    }
 
+    // Counts an admitted stream out when its reading ends, however it ends.
+    private readonly struct Admission(CallClient client) : IDisposable
+    {
+        public void Dispose() => Interlocked.Decrement(ref client._pending);
+    }
+
+    // Counts the call in, or refuses it when the node already waits for as many answers as it may.
+    private void Admit(IActorRef target, string? name)
+    {
+        if (Interlocked.Increment(ref _pending) <= MaxPending)
+        {
+            return;
+        }
+
+        Interlocked.Decrement(ref _pending);
+        Interlocked.Increment(ref _refused);
+        var describe = CallTarget.Of(target, name, Node);
+        throw new TooManyPendingCallsException($"'{describe.Name}' on {describe.Node}", MaxPending);
+    }
+
+    private async Task<T> RequestAdmittedAsync<T>(IActorRef target, string? name, object request, long callId, TimeSpan deadline, CancellationToken cancellationToken)
+    {
         // One source ends the wait for all three reasons: the deadline, the caller's token, the target's termination.
         using var giveUp = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var pending = _watches.Begin(target, giveUp);
@@ -224,6 +280,8 @@ public sealed class CallClient : IExtension
         // Every ending of the stream completes the channel, so values that arrived before it are still read first:
         // the answers (through the shared reply reference), the deadline and the target's termination (through the
         // shared watch). Which comes first wins; the others find the channel completed.
+        Admit(target, describe.Name);
+        using var admitted = new Admission(this);
         using var giveUp = new CancellationTokenSource();
         var pending = _watches.Begin(target, giveUp);
         _replies.ExpectStream(callId, channel.Writer);

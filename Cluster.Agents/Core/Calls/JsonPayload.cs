@@ -42,6 +42,11 @@ public static class JsonPayload
         {
             throw new FormatException($"'{json}' is not valid JSON: {e.Message}", e);
         }
+        catch (ArgumentException e)
+        {
+            // An unpaired surrogate cannot become UTF-8, which the reader needs.
+            throw new FormatException($"'{json}' is not valid JSON: it is not valid Unicode ({e.Message})", e);
+        }
     }
 
     /// <summary>Reads JSON as an instance of <paramref name="type"/>.</summary>
@@ -55,7 +60,7 @@ public static class JsonPayload
         {
             return JsonSerializer.Deserialize(json, type, Options);
         }
-        catch (Exception e) when (e is JsonException or NotSupportedException)
+        catch (Exception e) when (e is JsonException or NotSupportedException or ArgumentException)
         {
             throw new FormatException($"'{json}' is not valid JSON for {type.FullName}: {e.Message}", e);
         }

@@ -51,7 +51,16 @@ public static class ClusterHocon
             throw new ClusterConfigurationException("--config", path, "no such file.");
         }
 
-        var text = File.ReadAllText(path);
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ClusterConfigurationException("--config", path, $"cannot be read: {e.Message}", e);
+        }
+
         HoconSyntax.Check(text, path);
         try
         {

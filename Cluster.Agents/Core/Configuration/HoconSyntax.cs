@@ -18,6 +18,11 @@ public static class HoconSyntax
     {
         ArgumentNullException.ThrowIfNull(text);
         new Scanner(text, file).Run();
+        // What is left would make Akka's parser spin or overflow its stack rather than fail: see HoconBrackets.
+        if (HoconBrackets.Problem(text) is { } problem)
+        {
+            throw new ClusterConfigurationException("--config", file, $"not valid HOCON: {problem}.");
+        }
     }
 
     private sealed class Scanner(string text, string file)

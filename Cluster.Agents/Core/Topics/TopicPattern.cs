@@ -29,7 +29,7 @@ public sealed class TopicPattern
     /// <summary>Parses a subscription pattern.</summary>
     /// <param name="pattern">The pattern, e.g. <c>drive/odometry</c>, <c>*/heartbeat</c> or <c>imu/[lr]eft</c>.</param>
     /// <returns>The pattern.</returns>
-    /// <exception cref="ArgumentException">The pattern is empty or has an unclosed <c>[</c>.</exception>
+    /// <exception cref="ArgumentException">The pattern is empty, has an unclosed <c>[</c> or an invalid set such as <c>[z-a]</c>.</exception>
     public static TopicPattern Parse(string pattern)
     {
         ArgumentNullException.ThrowIfNull(pattern);
@@ -38,9 +38,21 @@ public sealed class TopicPattern
             throw new ArgumentException("A topic pattern cannot be empty.", nameof(pattern));
         }
 
-        return pattern.IndexOfAny(Wildcards) < 0
-            ? new TopicPattern(pattern, null)
-            : new TopicPattern(pattern, new Regex(ToRegex(pattern), RegexOptions.CultureInvariant | RegexOptions.Singleline));
+        if (pattern.IndexOfAny(Wildcards) < 0)
+        {
+            return new TopicPattern(pattern, null);
+        }
+
+        try
+        {
+            // Patterns arrive from other nodes: a matcher without backtracking runs in time linear in the topic, whatever the pattern.
+            return new TopicPattern(pattern, new Regex(ToRegex(pattern), RegexOptions.CultureInvariant | RegexOptions.Singleline | RegexOptions.NonBacktracking));
+        }
+        catch (ArgumentException e) when (e is not ArgumentNullException && e.ParamName != nameof(pattern))
+        {
+            // A set such as [z-a]: the regular expression's own error, told about the pattern that was written.
+            throw new ArgumentException($"The topic pattern '{pattern}' has an invalid set: {e.Message}", nameof(pattern), e);
+        }
     }
 
     /// <summary>Checks that <paramref name="topic"/> can be published on: not empty and without wildcard characters.</summary>

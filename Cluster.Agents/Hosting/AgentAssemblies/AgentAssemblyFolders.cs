@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Reflection;
 using System.Runtime.Loader;
 using Cluster.Agents.Core.Configuration;
+using Cluster.Contracts.Serialization;
 
 namespace Cluster.Agents.Hosting.AgentAssemblies;
 
@@ -13,8 +14,9 @@ namespace Cluster.Agents.Hosting.AgentAssemblies;
 /// <remarks>
 /// An agent assembly is a <c>.dll</c> of the folder that references the framework (<c>Cluster.Agents.*</c> or
 /// <c>Cluster.Contracts</c>) and that the host does not ship itself; it is loaded at once and made visible to
-/// <see cref="Type.GetType(string)"/>, so <c>type = "MyRobot.DriveAgent, MyRobot"</c> finds it. Its other
-/// dependencies load from its folder when first used, as its <c>.deps.json</c> says.
+/// <see cref="Type.GetType(string)"/>, so <c>type = "MyRobot.DriveAgent, MyRobot"</c> finds it, and registered with
+/// <see cref="SerializationAllowList"/>, so its types may arrive from other nodes. Its other dependencies load from
+/// its folder when first used, as its <c>.deps.json</c> says.
 /// </remarks>
 public sealed class AgentAssemblyFolders
 {
@@ -111,7 +113,13 @@ public sealed class AgentAssemblyFolders
                 }
             }
 
-            assemblies.AddRange(agentFiles.Select(context.LoadFromAssemblyPath));
+            foreach (var file in agentFiles)
+            {
+                var assembly = context.LoadFromAssemblyPath(file);
+                // The agents' own messages and payloads travel between hosts; the serializer creates only registered types.
+                SerializationAllowList.Register(assembly);
+                assemblies.Add(assembly);
+            }
         }
 
         return new AgentAssemblyFolders([.. full], [.. assemblies], [.. seen]);
