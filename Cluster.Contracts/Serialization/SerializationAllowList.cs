@@ -14,7 +14,7 @@ namespace Cluster.Contracts.Serialization;
 /// <para>A binary serializer that writes CLR type names lets the sender choose which type the receiver creates; a
 /// deny-list of dangerous types can never be complete, so the receiver only creates types it knows to be data.</para>
 /// <para>Allowed without registration: every type of <c>Cluster.Contracts</c>, of the framework's assemblies
-/// (<c>Cluster.Agents.*</c>) and of the host program (<c>Cluster.Host</c>); from .NET's own assemblies the types of
+/// (<c>Cluster.Agents.*</c>, which register themselves with <see cref="RegisterFamily"/>) and of the host program (<c>Cluster.Host</c>); from .NET's own assemblies the types of
 /// the namespaces <c>System</c>, <c>System.Collections</c>, <c>System.Collections.Generic</c>,
 /// <c>System.Collections.Immutable</c>, <c>System.Collections.Concurrent</c>, <c>System.Collections.ObjectModel</c>
 /// and <c>System.Numerics</c> (not types, delegates, handles or the other kinds that <see cref="DisallowedTypes"/>
@@ -30,7 +30,7 @@ public static class SerializationAllowList
     private static readonly ImmutableHashSet<string> FrameworkAssemblies =
         ImmutableHashSet.Create(StringComparer.Ordinal, "Cluster.Contracts", "Cluster.Host");
 
-    private const string FrameworkPrefix = "Cluster.Agents.";
+    private static readonly ConcurrentDictionary<string, byte> RegisteredFamilies = new(StringComparer.Ordinal);
 
     private static readonly ImmutableHashSet<string> DataNamespaces = ImmutableHashSet.Create(
         StringComparer.Ordinal,
@@ -70,6 +70,18 @@ public static class SerializationAllowList
         Registered.TryAdd(assemblyName.Trim(), 0);
     }
 
+    /// <summary>
+    /// Allows every type of every assembly whose simple name starts with <paramref name="prefix"/>, in this process:
+    /// a framework's family of assemblies, which registers itself (the agents' core does so for <c>Cluster.Agents.</c>
+    /// when a node's serializers are created, so this assembly need not know the layers above it).
+    /// </summary>
+    /// <param name="prefix">The start of the assemblies' simple names, e.g. <c>Cluster.Agents.</c>.</param>
+    public static void RegisterFamily(string prefix)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(prefix);
+        RegisteredFamilies.TryAdd(prefix, 0);
+    }
+
     /// <summary>Tells why the type a peer names may not be created from the network, or null when it may.</summary>
     /// <param name="typeName">An assembly-qualified type name as the serializer reads it from the wire.</param>
     /// <param name="alsoAllowed">Assemblies allowed besides the registered ones (a node's configuration).</param>
@@ -92,7 +104,7 @@ public static class SerializationAllowList
     /// <returns>Whether all its types may be created from the network.</returns>
     public static bool IsRegistered(string assemblyName) =>
         FrameworkAssemblies.Contains(assemblyName)
-        || assemblyName.StartsWith(FrameworkPrefix, StringComparison.Ordinal)
+        || RegisteredFamilies.Keys.Any(prefix => assemblyName.StartsWith(prefix, StringComparison.Ordinal))
         || Registered.ContainsKey(assemblyName);
 
     private static string? Refusal(TypeName type, IReadOnlySet<string> alsoAllowed, int depth)

@@ -39,6 +39,9 @@ public sealed class TopicEnvelopeSerializer : AkkaSerializer
     public TopicEnvelopeSerializer(ExtendedActorSystem system)
         : base(system)
     {
+        // Akka creates a node's serializers when it starts, before any message arrives: the framework's own
+        // assemblies join the allow-list here, so the contracts below need not name them.
+        Cluster.Contracts.Serialization.SerializationAllowList.RegisterFamily("Cluster.Agents.");
     }
 
     /// <inheritdoc />
