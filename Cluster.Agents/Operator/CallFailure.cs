@@ -49,7 +49,7 @@ internal static class CallFailure
         }
         else if (AgentAddress.TryParse(target, out var agent) && agent.Host is not null && agent.Port is not null)
         {
-            node = new Address("akka.tcp", agent.Group, agent.Host, agent.Port);
+            node = agent.NodeOver(Akka.Cluster.Cluster.Get(system).SelfAddress.Protocol);
         }
 
         if (node is null)

@@ -2,7 +2,9 @@ using System.Net;
 using System.Net.Sockets;
 using Akka.Actor;
 using Akka.Configuration;
+using Akka.Remote.Transport.DotNetty;
 using Cluster.Agents.Core.Configuration;
+using Cluster.Agents.Core.Security;
 using Cluster.Contracts.Clocks;
 using Cluster.Contracts.Commands;
 using Cluster.Contracts.Operator;
@@ -23,37 +25,59 @@ internal sealed class RemoteTransport : IOperatorTransport
     private readonly ActorSystem _system;
     private readonly DnsEndPoint _seed;
     private readonly string _group;
+    private readonly bool _tls;
 
-    private RemoteTransport(ActorSystem system, DnsEndPoint seed, string group)
+    private RemoteTransport(ActorSystem system, DnsEndPoint seed, string group, bool tls)
     {
         _system = system;
         _seed = seed;
         _group = group;
+        _tls = tls;
     }
 
     public string Node => $"{_seed.Host}:{_seed.Port}";
 
-    private string EndpointPath => $"akka.tcp://{_group}@{_seed.Host}:{_seed.Port}/user/{OperatorEndpoint.Name}";
+    // Over TLS, remoting's addresses carry another protocol, as the nodes' own do.
+    private string EndpointPath => $"{(_tls ? "akka.ssl.tcp" : "akka.tcp")}://{_group}@{_seed.Host}:{_seed.Port}/user/{OperatorEndpoint.Name}";
+
+    // A TLS handshake that fails looks like silence to the verb: say which side of TLS it was on.
+    private string TlsHint => _tls
+        ? ", or not run mutual TLS, or not accept this certificate (CLUSTER_TLS_CERTIFICATE must be signed by the authority in the nodes' CLUSTER_TLS_CA)"
+        : ", or run mutual TLS (then set CLUSTER_TLS_CERTIFICATE, CLUSTER_TLS_PASSWORD and CLUSTER_TLS_CA to a certificate signed by the cluster's authority)";
 
     /// <summary>Connects and checks that the node's endpoint answers in <paramref name="group"/>.</summary>
+    /// <remarks>
+    /// With <c>CLUSTER_TLS_CERTIFICATE</c> (and <c>CLUSTER_TLS_CA</c>, <c>CLUSTER_TLS_PASSWORD</c>) set, the verbs speak mutual TLS
+    /// with a certificate of their own, checked against the cluster's authority as the nodes check each other's.
+    /// </remarks>
+    /// <exception cref="ClusterConfigurationException">TLS is asked for but a certificate cannot be read; the message names the file.</exception>
     public static async Task<RemoteTransport> ConnectAsync(DnsEndPoint seed, string group, TimeSpan timeout, CancellationToken cancellationToken)
     {
+        var tls = ClusterTlsSettings.Create(Config.Empty);
+        var setup = tls.Enabled
+            ? new DotNettySslSetup(tls.LoadCertificate(), suppressValidation: false, requireMutualAuthentication: true, validateCertificateHostname: false, ClusterTlsSettings.ValidateAgainst(tls.LoadCa()))
+            : null;
         var localIp = await ProbeAsync(seed, timeout, cancellationToken).ConfigureAwait(false);
         var config = ConfigurationFactory.ParseString($$"""
             akka.actor.provider = remote
             akka.remote.dot-netty.tcp.hostname = "{{localIp}}"
             akka.remote.dot-netty.tcp.port = 0
+            akka.remote.dot-netty.tcp.enable-ssl = {{(tls.Enabled ? "on" : "off")}}
             akka.loglevel = OFF
             akka.stdout-loglevel = OFF
             akka.log-dead-letters = off
             """).WithFallback(ClusterHocon.Base);
-        var transport = new RemoteTransport(ActorSystem.Create(OperatorClient.SystemName, config), seed, group);
+        var bootstrap = BootstrapSetup.Create().WithConfig(config);
+        var system = setup is null
+            ? ActorSystem.Create(OperatorClient.SystemName, bootstrap)
+            : ActorSystem.Create(OperatorClient.SystemName, bootstrap.And(setup));
+        var transport = new RemoteTransport(system, seed, group, tls.Enabled);
         try
         {
             var identity = await transport._system.ActorSelection(transport.EndpointPath).Ask<ActorIdentity>(new Identify(null), timeout, cancellationToken).ConfigureAwait(false);
             if (identity.Subject is null)
             {
-                throw new OperatorException($"{transport.Node} runs no operator endpoint in group '{group}'.");
+                throw new OperatorException($"{transport.Node} gave no operator endpoint of group '{group}': it runs no node of that group{transport.TlsHint}.");
             }
 
             return transport;
@@ -63,7 +87,7 @@ internal sealed class RemoteTransport : IOperatorTransport
             await transport.DisposeAsync().ConfigureAwait(false);
             throw new OperatorException(
                 $"{transport.Node} accepts connections but no node of group '{group}' answered within {timeout.TotalSeconds:0.#} s: " +
-                "the node may be in another group (--group), or started with another address than the one given (its CLUSTER_IP).", e);
+                $"the node may be in another group (--group), or started with another address than the one given (its CLUSTER_IP){transport.TlsHint}.", e);
         }
         catch
         {

@@ -50,8 +50,13 @@ public sealed record AgentAddress
     /// <summary>Gets the agent's id in its container.</summary>
     public string Id { get; }
 
-    /// <summary>Gets the Akka address of the agent's node.</summary>
-    public Address Node => Host is null ? new Address("akka", Group) : new Address("akka.tcp", Group, Host, Port);
+    /// <summary>Gets the Akka address of the agent's node, reached over remoting's <paramref name="protocol"/>.</summary>
+    /// <param name="protocol">
+    /// The cluster's remoting protocol, as its nodes' addresses spell it: <c>akka.tcp</c>, or <c>akka.ssl.tcp</c> over
+    /// mutual TLS. The string form leaves it out, so one address names the agent whichever the cluster runs.
+    /// </param>
+    /// <returns>The node's address; <c>akka://group</c> for a node without remoting.</returns>
+    public Address NodeOver(string protocol) => Host is null ? new Address("akka", Group) : new Address(protocol, Group, Host, Port);
 
     /// <summary>Gets the string form of the agent's container, e.g. <c>agent://robot@127.0.0.1:4053</c>.</summary>
     public string Container => Host is null ? $"{Prefix}{Group}" : string.Create(CultureInfo.InvariantCulture, $"{Prefix}{Group}@{Host}:{Port}");

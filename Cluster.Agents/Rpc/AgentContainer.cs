@@ -156,7 +156,7 @@ public sealed class AgentContainer : IExtension
     public async Task StopAsync(AgentAddress address)
     {
         ArgumentNullException.ThrowIfNull(address);
-        if (!address.Node.Equals(Node))
+        if (!address.NodeOver(Node.Protocol).Equals(Node))
         {
             throw new ArgumentException($"{address} lives in container {address.Container}, not in {Address}: stop it there.", nameof(address));
         }
@@ -262,7 +262,8 @@ public sealed class AgentContainer : IExtension
             throw new AgentNotFoundException(address, $"Agent '{address.Id}' cannot be reached: {address} belongs to cluster '{address.Group}', and this node is in cluster '{Node.System}'.");
         }
 
-        if (address.Node.Equals(Node))
+        var node = address.NodeOver(Node.Protocol);
+        if (node.Equals(Node))
         {
             return _agents.TryGetValue(address.Id, out var hosted) ? hosted.Host : throw DoesNotExist(address);
         }
@@ -270,11 +271,11 @@ public sealed class AgentContainer : IExtension
         if (System is ExtendedActorSystem { Provider: IClusterActorRefProvider })
         {
             var members = Akka.Cluster.Cluster.Get(System).State.Members;
-            if (!members.Any(m => m.Address.Equals(address.Node) && m.Status is MemberStatus.Up or MemberStatus.WeaklyUp or MemberStatus.Joining or MemberStatus.Leaving))
+            if (!members.Any(m => m.Address.Equals(node) && m.Status is MemberStatus.Up or MemberStatus.WeaklyUp or MemberStatus.Joining or MemberStatus.Leaving))
             {
                 throw new AgentNotFoundException(
                     address,
-                    $"Agent '{address.Id}' cannot be reached: no node {address.Node} is a member of cluster '{Node.System}' (members: {string.Join(", ", members.Select(m => m.Address))}).");
+                    $"Agent '{address.Id}' cannot be reached: no node {node} is a member of cluster '{Node.System}' (members: {string.Join(", ", members.Select(m => m.Address))}).");
             }
         }
 
@@ -282,7 +283,7 @@ public sealed class AgentContainer : IExtension
         try
         {
             // The target node answers for its own tree: an agent that does not exist is reported at once, not by a timeout.
-            var path = new RootActorPath(address.Node) / "user" / AgentContainerActor.Name / address.Id;
+            var path = new RootActorPath(node) / "user" / AgentContainerActor.Name / address.Id;
             identity = await System.ActorSelection(path).Ask<ActorIdentity>(new Identify(address.Id), ConnectTimeout, cancellationToken).ConfigureAwait(false);
         }
         catch (AskTimeoutException e)

@@ -25,7 +25,8 @@ public sealed class AgentAddressSpec
 
         Assert.Equal("agent://robot@10.0.0.2:4053/7", address.ToString());
         Assert.Equal("robot", address.Group);
-        Assert.Equal(new Address("akka.tcp", "robot", "10.0.0.2", 4053), address.Node);
+        Assert.Equal(new Address("akka.tcp", "robot", "10.0.0.2", 4053), address.NodeOver("akka.tcp"));
+        Assert.Equal(new Address("akka.ssl.tcp", "robot", "10.0.0.2", 4053), address.NodeOver("akka.ssl.tcp"));
         Assert.Equal("7", address.Id);
         Assert.Equal("agent://robot@10.0.0.2:4053", address.Container);
     }

@@ -19,7 +19,8 @@ public sealed class AgentContainerSpec(OneNodeClusterFixture fixture) : IClassFi
         var address = await Container.SpawnAsync<Chef>();
 
         Assert.Equal(AgentAddress.Parse(address.ToString()), address);
-        Assert.Equal(Akka.Cluster.Cluster.Get(_cluster[0]).SelfAddress, address.Node);
+        var self = Akka.Cluster.Cluster.Get(_cluster[0]).SelfAddress;
+        Assert.Equal(self, address.NodeOver(self.Protocol));
         Assert.Equal(Container.Address, address.Container);
         Assert.Matches("^[0-9]+$", address.Id);
     }

@@ -8,6 +8,8 @@ using Akka.TestKit;
 using Akka.TestKit.Xunit2;
 using Cluster.Agents.Core.Configuration;
 using Cluster.Agents.Hosting;
+using Cluster.Agents.Rpc;
+using Cluster.Tests.Rpc;
 using Cluster.Tests.EndToEnd;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -29,7 +31,7 @@ public sealed class MutualTlsSpec : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        await MakeCertsAsync(Path.Combine(_dir, "cluster"), "seed", "member");
+        await MakeCertsAsync(Path.Combine(_dir, "cluster"), "seed", "member", "operator");
         await MakeCertsAsync(Path.Combine(_dir, "rogue"), "intruder");
     }
 
@@ -84,6 +86,54 @@ public sealed class MutualTlsSpec : IAsyncLifetime
         Assert.DoesNotContain(Akka.Cluster.Cluster.Get(seed).State.Members, m => m.Address.Equals(SelfOf(intruder)));
         Assert.DoesNotContain(Akka.Cluster.Cluster.Get(member).State.Members, m => m.Address.Equals(SelfOf(intruder)));
         Assert.NotEqual(MemberStatus.Up, Akka.Cluster.Cluster.Get(intruder).SelfMember.Status);
+    }
+
+    [Fact]
+    public async Task Agents_are_called_by_their_agent_address_and_the_operator_verbs_answer_over_mutual_tls()
+    {
+        var seed = await StartAsync("cluster", "seed", seedPort: null);
+        var seedPort = SelfOf(seed).Port!.Value;
+        var member = await StartAsync("cluster", "member", seedPort);
+        await new TestProbe(seed, new XunitAssertions()).AwaitAssertAsync(
+            () => Assert.Equal(2, Akka.Cluster.Cluster.Get(seed).State.Members.Count(m => m.Status == MemberStatus.Up)),
+            Patience);
+
+        // The string form leaves the protocol out: the address read back names the member over TLS.
+        var chef = AgentAddress.Parse((await AgentContainer.Get(member).SpawnAsync<Chef>()).ToString());
+        var proxy = await AgentContainer.Get(seed).ConnectAsync(chef);
+        Assert.Equal(5, await proxy.CallAsync<int>("add", 2, 3));
+
+        // The verbs' own process, with no local socket to find, goes over remoting with the operator's certificate.
+        var folder = Path.Combine(_dir, "cluster");
+        var noSockets = Directory.CreateDirectory(Path.Combine(_dir, "no-sockets")).FullName;
+        var operatorTls = new Dictionary<string, string?>
+        {
+            ["CLUSTER_OPERATOR_DIR"] = noSockets,
+            ["CLUSTER_TLS_CERTIFICATE"] = Path.Combine(folder, "operator.pfx"),
+            ["CLUSTER_TLS_PASSWORD"] = "cluster",
+            ["CLUSTER_TLS_CA"] = Path.Combine(folder, "ca.crt"),
+        };
+        var seedArguments = new[] { "--seed", $"127.0.0.1:{seedPort}", "--group", _group };
+
+        var (nodesExit, nodes) = await VerbAsync(["nodes", .. seedArguments], operatorTls);
+        Assert.True(nodesExit == 0, nodes);
+        Assert.Contains($"akka.ssl.tcp://{_group}@127.0.0.1:{SelfOf(member).Port}", nodes, StringComparison.Ordinal);
+
+        var (callExit, call) = await VerbAsync(["call", chef.ToString(), "add", "20", "22", .. seedArguments], operatorTls);
+        Assert.True(callExit == 0, call);
+        Assert.Contains("42", call, StringComparison.Ordinal);
+
+        // Without a certificate the node never answers; the verb says what to set.
+        var (plainExit, plain) = await VerbAsync(["nodes", .. seedArguments], new Dictionary<string, string?> { ["CLUSTER_OPERATOR_DIR"] = noSockets });
+        Assert.Equal(1, plainExit);
+        Assert.Contains("CLUSTER_TLS_CERTIFICATE", plain, StringComparison.Ordinal);
+    }
+
+    private static async Task<(int ExitCode, string Output)> VerbAsync(string[] arguments, IReadOnlyDictionary<string, string?> environment)
+    {
+        await using var verb = NodeProcess.Start("verb", NodeProcess.HostDll, arguments, environment);
+        await verb.WaitForExitAsync(Patience);
+        return (verb.ExitCode, verb.Output);
     }
 
     // A plain Akka node with a certificate of another authority, that accepts any server certificate.
