@@ -7,6 +7,10 @@ namespace Cluster.Agents.Core.Configuration;
 /// <remarks>
 /// It only scans: strings, triple-quoted strings, comments and <c>${...}</c> substitutions are skipped, and everything it does
 /// not flag is left to the parser. It runs before the parser, so the first error reported is the first one in the file.
+/// It also refuses what Akka's parser never returns from (<c>a = [1,}</c> or <c>a = [1, @]</c> spin and eat memory; nesting
+/// thousands deep overflows its stack), so a typo in a configuration file fails a node's start instead of hanging it: the
+/// characters HOCON allows only in quoted strings, <c>:</c> or <c>=</c> between the values of a list, and nesting deeper
+/// than 64.
 /// </remarks>
 public static class HoconSyntax
 {
@@ -18,15 +22,13 @@ public static class HoconSyntax
     {
         ArgumentNullException.ThrowIfNull(text);
         new Scanner(text, file).Run();
-        // What is left would make Akka's parser spin or overflow its stack rather than fail: see HoconBrackets.
-        if (HoconBrackets.Problem(text) is { } problem)
-        {
-            throw new ClusterConfigurationException("--config", file, $"not valid HOCON: {problem}.");
-        }
     }
 
     private sealed class Scanner(string text, string file)
     {
+        // Akka's parser recurses per level of nesting; far deeper texts would end the process with a stack overflow.
+        private const int MaximumDepth = 64;
+
         private readonly Stack<(char Bracket, int Line, int Column)> _open = new();
         private int _index;
         private int _line = 1;
@@ -66,8 +68,16 @@ public static class HoconSyntax
                     continue;
                 }
 
+                if (Misplaced(c) is { } misplaced)
+                {
+                    Fail(_line, _column, $"'{c}' {misplaced}.");
+                }
+
                 switch (c)
                 {
+                    case '{' or '[' when _open.Count == MaximumDepth:
+                        Fail(_line, _column, $"'{c}' nests objects and lists more than {MaximumDepth} deep.");
+                        break;
                     case '{':
                         _open.Push(('{', _line, _column));
                         _atKey = true;
@@ -129,6 +139,16 @@ public static class HoconSyntax
         }
 
         private static char Closer(char bracket) => bracket == '{' ? '}' : ']';
+
+        // Outside strings and substitutions (skipped before this is asked), these are refused: Akka's parser loops on
+        // some of them instead of failing.
+        private string? Misplaced(char c) => c switch
+        {
+            '`' or '^' or '!' or '@' or '*' or '&' or '\\' or '?' => "must be in a quoted string",
+            '$' => "must be in a quoted string (or start a substitution ${name})",
+            ':' or '=' when InList => "cannot stand between the values of a list; quote it, or close the list first",
+            _ => null,
+        };
 
         private char Next(int offset) => _index + offset < text.Length ? text[_index + offset] : '\0';
 

@@ -256,8 +256,8 @@ public sealed class ParserFuzzSpec
 
     [Theory]
     [InlineData("a = [1,}", "does not match the '['")]
-    [InlineData("a = [1, 2, @]", "'@' at line 1, column 12 must be in a quoted string")]
-    [InlineData("a = [1, 2, :0533]", "cannot stand between the values of an array")]
+    [InlineData("a = [1, 2, @]", ":1:12: HOCON syntax error: '@' must be in a quoted string")]
+    [InlineData("a = [1, 2, :0533]", "cannot stand between the values of a list")]
     [InlineData("a {\n  b = \"open", "never closed")]
     public void A_configuration_file_that_would_hang_Akkas_parser_fails_naming_the_file_and_the_place(string text, string problem)
     {

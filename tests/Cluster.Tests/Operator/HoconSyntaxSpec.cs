@@ -13,6 +13,8 @@ public sealed class HoconSyntaxSpec
     [InlineData("a {\n  b =\n}\n", "f.conf:2:5", "a value is missing after '='")]
     [InlineData("a = [1, 2}\n", "f.conf:1:10", "does not match the '['")]
     [InlineData("a = \"open\nb = 1\n", "f.conf:1:5", "not closed before the end of its line")]
+    [InlineData("a {\n  b = [1, 2, @]\n}\n", "f.conf:2:14", "'@' must be in a quoted string")]
+    [InlineData("a = [1, b = 2]\n", "f.conf:1:11", "'=' cannot stand between the values of a list")]
     public void A_syntax_error_is_named_with_its_line_and_column(string text, string place, string problem)
     {
         var error = Assert.Throws<ClusterConfigurationException>(() => HoconSyntax.Check(text, "f.conf"));
