@@ -62,13 +62,17 @@ public static class ClusterHocon
         }
 
         HoconSyntax.Check(text, path);
+        Config config;
         try
         {
-            return ConfigurationFactory.ParseString(text);
+            config = ConfigurationFactory.ParseString(text);
         }
         catch (Exception e) when (e is not ClusterConfigurationException)
         {
             throw new ClusterConfigurationException("--config", path, $"not valid HOCON: {e.Message}", e);
         }
+
+        HoconSubstitutions.Check(config.Root, path);
+        return config;
     }
 }

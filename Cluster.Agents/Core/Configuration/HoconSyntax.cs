@@ -266,6 +266,13 @@ public static class HoconSyntax
         private void SkipSubstitution()
         {
             var (line, column) = (_line, _column);
+            if (Next(2) == '?')
+            {
+                // Akka's reader takes ${?x} for a reference to the whole file: reading it returns nothing or never returns.
+                Fail(line, column, "an optional substitution ${?...} is not supported by Akka.NET's HOCON reader, which reads no environment variables: " +
+                    "write the value itself, or set the environment variable the framework reads (CLUSTER_*).");
+            }
+
             while (_index < text.Length && text[_index] != '}')
             {
                 if (text[_index] == '\n')

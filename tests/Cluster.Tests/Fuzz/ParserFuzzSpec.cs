@@ -259,6 +259,11 @@ public sealed class ParserFuzzSpec
     [InlineData("a = [1, 2, @]", ":1:12: HOCON syntax error: '@' must be in a quoted string")]
     [InlineData("a = [1, 2, :0533]", "cannot stand between the values of a list")]
     [InlineData("a {\n  b = \"open", "never closed")]
+    [InlineData("a = ${a}", "the substitution ${a} refers back to a value that contains it")]
+    [InlineData("a = 1\na = ${a}", "the substitution ${a} refers back")]
+    [InlineData("a = ${?a}", ":1:5: HOCON syntax error: an optional substitution ${?...} is not supported")]
+    [InlineData("a { b = ${a} }", "the substitution ${a} refers back")]
+    [InlineData("a = [1, ${b}]\nb = { c = ${a} }", "refers back to a value that contains it")]
     public void A_configuration_file_that_would_hang_Akkas_parser_fails_naming_the_file_and_the_place(string text, string problem)
     {
         var file = Path.Combine(Path.GetTempPath(), $"hocon-{Environment.ProcessId}-{Guid.NewGuid():N}.conf");
@@ -269,6 +274,42 @@ public sealed class ParserFuzzSpec
 
             Assert.Contains(file, error.Message, StringComparison.Ordinal);
             Assert.Contains(problem, error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public void Substitutions_that_do_not_refer_back_are_resolved()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"hocon-{Environment.ProcessId}-{Guid.NewGuid():N}.conf");
+        File.WriteAllText(file, "a = { x = 1 }\nb = ${a}\nc = [${a.x}, ${b.x}]\ne = [${c}, ${c}]\n");
+        try
+        {
+            var config = ClusterHocon.LoadFile(file);
+
+            Assert.Equal(1, config.GetInt("b.x"));
+            Assert.Equal([1, 1], config.GetIntList("c"));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public void A_chain_of_substitutions_deeper_than_the_reader_can_follow_fails_naming_the_file()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"hocon-{Environment.ProcessId}-{Guid.NewGuid():N}.conf");
+        File.WriteAllLines(file, ["a0 = 1", .. Enumerable.Range(1, 5_000).Select(i => $"a{i} = ${{a{i - 1}}}")]);
+        try
+        {
+            var error = Assert.Throws<ClusterConfigurationException>(() => ClusterHocon.LoadFile(file));
+
+            Assert.Contains(file, error.Message, StringComparison.Ordinal);
+            Assert.Contains("more than 256 deep", error.Message, StringComparison.Ordinal);
         }
         finally
         {
