@@ -50,19 +50,6 @@ public sealed partial class FaultCluster : IAsyncDisposable
     /// <summary>Gets the Lighthouse's seed address, <c>10.77.0.1:4053</c>.</summary>
     public string Seed => $"{Network.Address(0)}:{Port}";
 
-    /// <summary>Creates the network for a Lighthouse and <paramref name="hosts"/> hosts; nothing runs yet.</summary>
-    /// <param name="hosts">How many hosts.</param>
-    /// <param name="profile">
-    /// The failure profile of every node; by default robot-lan, or <c>FAULT_TESTS_PROFILE</c> when set, to measure another
-    /// profile's figures with the same tests.
-    /// </param>
-    /// <returns>The cluster.</returns>
-    public static async Task<FaultCluster> CreateAsync(int hosts, string? profile = null) =>
-        new(
-            await IsolatedNetwork.CreateAsync(hosts + 1, Lifetime + TimeSpan.FromSeconds(10)),
-            hosts,
-            profile ?? (System.Environment.GetEnvironmentVariable("FAULT_TESTS_PROFILE") is { Length: > 0 } chosen ? chosen : "robot-lan"));
-
     /// <summary>Gets the address of host <paramref name="host"/> (from 1) as the membership lines print it.</summary>
     /// <param name="host">The host, from 1; 0 is the Lighthouse.</param>
     /// <returns>E.g. <c>10.77.0.2:4053</c>.</returns>
@@ -90,7 +77,10 @@ public sealed partial class FaultCluster : IAsyncDisposable
     /// <param name="hosts">How many hosts.</param>
     /// <param name="output">The test's output.</param>
     /// <param name="scenario">The scenario; nothing runs when it starts.</param>
-    /// <param name="profile">The failure profile, as for <see cref="CreateAsync"/>.</param>
+    /// <param name="profile">
+    /// The failure profile of every node; by default robot-lan, or <c>FAULT_TESTS_PROFILE</c> when set, to measure another
+    /// profile's figures with the same tests.
+    /// </param>
     /// <returns>A task that completes when everything is gone.</returns>
     public static async Task RunAsync(int hosts, Xunit.Abstractions.ITestOutputHelper output, Func<FaultCluster, Task> scenario, string? profile = null)
     {
@@ -233,22 +223,10 @@ public sealed partial class FaultCluster : IAsyncDisposable
         }
     }
 
-    /// <summary>Writes what every process said about membership, load, held requests and warnings, for a failure's message.</summary>
-    /// <param name="output">The test's output.</param>
-    public void WriteLog(Xunit.Abstractions.ITestOutputHelper output)
-    {
-        ArgumentNullException.ThrowIfNull(output);
-        foreach (var process in _processes.Where(p => p.Name != "netns"))
-        {
-            output.WriteLine($"--- {process.Name}");
-            foreach (var line in process.Lines.Where(l => l.Contains("membership", StringComparison.Ordinal) || l.Contains("stats t=", StringComparison.Ordinal)
-                || l.Contains("held", StringComparison.Ordinal) || l.Contains("warn", StringComparison.OrdinalIgnoreCase) || l.Contains("error", StringComparison.OrdinalIgnoreCase)
-                || l.Contains("cluster up", StringComparison.Ordinal) || l.Contains("remembered", StringComparison.Ordinal) || l.Contains("stopped", StringComparison.Ordinal)))
-            {
-                output.WriteLine(line);
-            }
-        }
-    }
+    /// <summary>Formats a measured span for the figures a test prints.</summary>
+    /// <param name="span">The span.</param>
+    /// <returns>E.g. <c>1234 ms</c>.</returns>
+    public static string Ms(TimeSpan span) => $"{span.TotalMilliseconds:0} ms";
 
     /// <summary>Stops every process, then deletes the network and the files.</summary>
     /// <returns>A task that completes when everything is gone.</returns>
@@ -269,10 +247,32 @@ public sealed partial class FaultCluster : IAsyncDisposable
         }
     }
 
-    /// <summary>Formats a measured span for the figures a test prints.</summary>
-    /// <param name="span">The span.</param>
-    /// <returns>E.g. <c>1234 ms</c>.</returns>
-    public static string Ms(TimeSpan span) => $"{span.TotalMilliseconds:0} ms";
+    /// <summary>Creates the network for a Lighthouse and <paramref name="hosts"/> hosts; nothing runs yet.</summary>
+    /// <param name="hosts">How many hosts.</param>
+    /// <param name="profile">The failure profile of every node, or null for the tests' own.</param>
+    /// <returns>The cluster.</returns>
+    private static async Task<FaultCluster> CreateAsync(int hosts, string? profile = null) =>
+        new(
+            await IsolatedNetwork.CreateAsync(hosts + 1, Lifetime + TimeSpan.FromSeconds(10)),
+            hosts,
+            profile ?? (System.Environment.GetEnvironmentVariable("FAULT_TESTS_PROFILE") is { Length: > 0 } chosen ? chosen : "robot-lan"));
+
+    /// <summary>Writes what every process said about membership, load, held requests and warnings, for a failure's message.</summary>
+    /// <param name="output">The test's output.</param>
+    private void WriteLog(Xunit.Abstractions.ITestOutputHelper output)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        foreach (var process in _processes.Where(p => p.Name != "netns"))
+        {
+            output.WriteLine($"--- {process.Name}");
+            foreach (var line in process.Lines.Where(l => l.Contains("membership", StringComparison.Ordinal) || l.Contains("stats t=", StringComparison.Ordinal)
+                || l.Contains("held", StringComparison.Ordinal) || l.Contains("warn", StringComparison.OrdinalIgnoreCase) || l.Contains("error", StringComparison.OrdinalIgnoreCase)
+                || l.Contains("cluster up", StringComparison.Ordinal) || l.Contains("remembered", StringComparison.Ordinal) || l.Contains("stopped", StringComparison.Ordinal)))
+            {
+                output.WriteLine(line);
+            }
+        }
+    }
 
     private IEnumerable<int> Others(int host) => Enumerable.Range(1, Hosts).Where(p => p != host);
 
