@@ -7,7 +7,8 @@ namespace Cluster.Agents.Core.Membership;
 
 /// <summary>
 /// Runs on every node; the leader of each side of a partition decides for its side once the set of unreachable
-/// members has not changed for <c>stable-after</c>, and downs what <see cref="HostMajority"/> says.
+/// members has not changed for <c>stable-after</c>, and downs what <see cref="HostMajority"/> says. Members only
+/// others cannot reach wait for <c>indirectly-connected-after</c> instead.
 /// </summary>
 internal sealed class HostMajorityDowning : ReceiveActor, IWithTimers
 {
@@ -15,15 +16,17 @@ internal sealed class HostMajorityDowning : ReceiveActor, IWithTimers
     private readonly Akka.Cluster.Cluster _cluster = Akka.Cluster.Cluster.Get(Context.System);
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly TimeSpan _stableAfter;
+    private readonly TimeSpan _indirectlyConnectedAfter;
     private readonly string _role;
     private readonly string _tieBreakerRole;
     private ImmutableHashSet<Address> _unreachable = [];
     private ImmutableHashSet<Address> _decidedFor = [];
-    private DateTimeOffset _stableAt;
+    private DateTimeOffset _changedAt;
 
-    public HostMajorityDowning(TimeSpan stableAfter, string role, string tieBreakerRole)
+    public HostMajorityDowning(TimeSpan stableAfter, TimeSpan indirectlyConnectedAfter, string role, string tieBreakerRole)
     {
         _stableAfter = stableAfter;
+        _indirectlyConnectedAfter = indirectlyConnectedAfter;
         _role = role;
         _tieBreakerRole = tieBreakerRole;
         Receive<ClusterEvent.IClusterDomainEvent>(_ => Observe());
@@ -33,14 +36,14 @@ internal sealed class HostMajorityDowning : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(TimeSpan stableAfter, string role, string tieBreakerRole) =>
-        Akka.Actor.Props.Create(() => new HostMajorityDowning(stableAfter, role, tieBreakerRole)).WithDeploy(Deploy.Local);
+    public static Props Props(TimeSpan stableAfter, TimeSpan indirectlyConnectedAfter, string role, string tieBreakerRole) =>
+        Akka.Actor.Props.Create(() => new HostMajorityDowning(stableAfter, indirectlyConnectedAfter, role, tieBreakerRole)).WithDeploy(Deploy.Local);
 
     protected override void PreStart()
     {
         _cluster.Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsSnapshot, typeof(ClusterEvent.IMemberEvent), typeof(ClusterEvent.IReachabilityEvent), typeof(ClusterEvent.LeaderChanged));
         Timers.StartPeriodicTimer(nameof(Tick), Tick.Instance, TickInterval);
-        _stableAt = Now + _stableAfter;
+        _changedAt = Now;
     }
 
     protected override void PostStop() => _cluster.Unsubscribe(Self);
@@ -54,7 +57,7 @@ internal sealed class HostMajorityDowning : ReceiveActor, IWithTimers
         {
             // Every change restarts the wait: a decision is taken only on a picture that held still.
             _unreachable = unreachable;
-            _stableAt = Now + _stableAfter;
+            _changedAt = Now;
         }
     }
 
@@ -69,13 +72,14 @@ internal sealed class HostMajorityDowning : ReceiveActor, IWithTimers
     {
         Observe();
         var state = _cluster.State;
-        if (_unreachable.IsEmpty || Now < _stableAt || state.Leader != _cluster.SelfAddress || _unreachable.SetEquals(_decidedFor))
+        if (_unreachable.IsEmpty || Now < _changedAt + _stableAfter || state.Leader != _cluster.SelfAddress || _unreachable.SetEquals(_decidedFor))
         {
             return;
         }
 
         // Members this node cannot reach are the other side. Members only others cannot reach (this node reaches
-        // them) are indirectly connected: a lossy or one-way link between two others, which often heals by itself.
+        // them) are alive behind a lossy or one-way link between two others: TCP stalls for its retransmission
+        // backoff (0.2, 0.6, 1.4, 3.0, 6.2 s) on such a link, longer than stable-after, then heals by itself.
         var direct = _unreachable.Where(a => !_cluster.FailureDetector.IsMonitoring(a) || !_cluster.FailureDetector.IsAvailable(a)).ToImmutableHashSet();
         var members = state.Members.Select(m => new MemberView(m.Address, m.Roles, m.Status)).ToList();
         ImmutableArray<Address> down;
@@ -83,13 +87,13 @@ internal sealed class HostMajorityDowning : ReceiveActor, IWithTimers
         {
             down = HostMajority.Decide(members, direct, _role, _tieBreakerRole);
         }
-        else if (Now < _stableAt + (2 * _stableAfter))
+        else if (Now < _changedAt + _indirectlyConnectedAfter)
         {
             return;
         }
         else
         {
-            // Left alone, they would block every membership change (no convergence): after three times stable-after,
+            // Left alone, they would block every membership change (no convergence): after indirectly-connected-after,
             // the one with the lowest address stays and the others go.
             down = [.. _unreachable.Order(HostMajority.AddressOrder.Instance).Skip(1)];
         }

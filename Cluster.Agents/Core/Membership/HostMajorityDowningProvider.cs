@@ -6,7 +6,8 @@ namespace Cluster.Agents.Core.Membership;
 /// <summary>
 /// Downs unreachable members by <see cref="HostMajority"/>: hosts vote, Lighthouses only break ties. Set as
 /// <c>akka.cluster.downing-provider-class</c>; reads <c>akka.cluster.split-brain-resolver.stable-after</c> and
-/// <c>cluster-node.downing</c> (<c>role</c>, <c>tie-breaker-role</c>).
+/// <c>cluster-node.downing</c> (<c>role</c>, <c>tie-breaker-role</c>, <c>indirectly-connected-after</c>, three times
+/// <c>stable-after</c> when missing).
 /// </summary>
 /// <remarks>
 /// Akka.NET's own split brain resolver with <c>keep-majority</c> and a role breaks a tie by the lowest address, so a
@@ -17,6 +18,7 @@ namespace Cluster.Agents.Core.Membership;
 public sealed class HostMajorityDowningProvider : Akka.Cluster.IDowningProvider
 {
     private readonly TimeSpan _stableAfter;
+    private readonly TimeSpan _indirectlyConnectedAfter;
     private readonly string _role;
     private readonly string _tieBreakerRole;
 
@@ -31,11 +33,12 @@ public sealed class HostMajorityDowningProvider : Akka.Cluster.IDowningProvider
         var downing = config.GetConfig("cluster-node.downing") ?? Config.Empty;
         _role = downing.GetString("role", "host");
         _tieBreakerRole = downing.GetString("tie-breaker-role", "lighthouse");
+        _indirectlyConnectedAfter = downing.GetTimeSpan("indirectly-connected-after", 3 * _stableAfter);
     }
 
     /// <inheritdoc />
     public TimeSpan DownRemovalMargin => TimeSpan.Zero;
 
     /// <inheritdoc />
-    public Props DowningActorProps => HostMajorityDowning.Props(_stableAfter, _role, _tieBreakerRole);
+    public Props DowningActorProps => HostMajorityDowning.Props(_stableAfter, _indirectlyConnectedAfter, _role, _tieBreakerRole);
 }

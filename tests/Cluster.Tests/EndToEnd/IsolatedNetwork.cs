@@ -100,18 +100,22 @@ public sealed class IsolatedNetwork : IAsyncDisposable
     public Task StopLosingAsync(int host) => RunAsync(_hosts[host], "nft", "delete table inet loss");
 
     /// <summary>
-    /// Partitions host <paramref name="host"/> from every other host with an nftables drop table in its namespace: its
-    /// link stays up, its packets to and from the test subnet are silently dropped, as behind a broken switch port.
+    /// Partitions host <paramref name="host"/> from every other host, or only from <paramref name="from"/>, with an
+    /// nftables drop table in its namespace: its link stays up, its packets to and from those hosts are silently
+    /// dropped, as behind a broken switch port or a broken cable between two of them.
     /// </summary>
     /// <param name="host">The host's index, from 0.</param>
+    /// <param name="from">The hosts it no longer reaches, nor they it; every other host when empty.</param>
     /// <returns>A task that completes once the host is cut off.</returns>
-    public async Task PartitionAsync(int host)
+    public async Task PartitionAsync(int host, params int[] from)
     {
+        ArgumentNullException.ThrowIfNull(from);
+        var peers = from.Length == 0 ? $"{Subnet}.0/24" : $"{{ {string.Join(", ", from.Select(Address))} }}";
         await RunAsync(_hosts[host], "nft", "add table inet partition");
         await RunAsync(_hosts[host], "nft", "add chain inet partition in { type filter hook input priority -10 ; }");
         await RunAsync(_hosts[host], "nft", "add chain inet partition out { type filter hook output priority -10 ; }");
-        await RunAsync(_hosts[host], "nft", $"add rule inet partition in ip saddr {Subnet}.0/24 drop");
-        await RunAsync(_hosts[host], "nft", $"add rule inet partition out ip daddr {Subnet}.0/24 drop");
+        await RunAsync(_hosts[host], "nft", $"add rule inet partition in ip saddr {peers} drop");
+        await RunAsync(_hosts[host], "nft", $"add rule inet partition out ip daddr {peers} drop");
     }
 
     /// <summary>Ends the partition of host <paramref name="host"/>.</summary>

@@ -14,6 +14,7 @@ public sealed class FailureProfileSpec
     {
         Assert.Null(ClusterNodeHostingExtensions.FailureProfile(ClusterHocon.Host, NoEnvironment));
         Assert.Equal(TimeSpan.FromSeconds(3), ClusterHocon.Host.GetTimeSpan("akka.cluster.failure-detector.acceptable-heartbeat-pause"));
+        Assert.Equal(TimeSpan.FromSeconds(15), ClusterHocon.Host.GetTimeSpan("cluster-node.downing.indirectly-connected-after"));
     }
 
     [Fact]
@@ -26,6 +27,7 @@ public sealed class FailureProfileSpec
         Assert.Equal(TimeSpan.FromMilliseconds(200), profile.GetTimeSpan("akka.cluster.failure-detector.heartbeat-interval"));
         Assert.Equal(TimeSpan.FromMilliseconds(600), profile.GetTimeSpan("akka.cluster.failure-detector.acceptable-heartbeat-pause"));
         Assert.Equal(TimeSpan.FromMilliseconds(500), profile.GetTimeSpan("akka.cluster.split-brain-resolver.stable-after"));
+        Assert.Equal(TimeSpan.FromSeconds(10), profile.GetTimeSpan("cluster-node.downing.indirectly-connected-after"));
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Xunit;
 
 namespace Cluster.Tests.EndToEnd.Faults;
 
@@ -28,6 +29,22 @@ public sealed partial record LoadStats(
             m => m.Groups[1].Value,
             m => new RequestStats(Long(m.Groups[2]), Long(m.Groups[3]), Long(m.Groups[4]), Long(m.Groups[5]), m.Groups[6].Value, m.Groups[7].Value, m.Groups[8].Value));
         return new LoadStats(FaultCluster.TimeOf(line), Long(PublishedPattern().Match(line).Groups[1]), topics, requests, line);
+    }
+
+    /// <summary>Tells whether this host hears host <paramref name="peer"/>: a message of its arrived and a request to it was answered.</summary>
+    /// <param name="peer">The other host, from 1.</param>
+    /// <returns>Whether both happened.</returns>
+    public bool Hears(int peer) =>
+        Topics.TryGetValue($"load{peer}", out var topic) && topic.Received > 0 && Requests.TryGetValue($"load{peer}", out var requests) && requests.Ok > 0;
+
+    /// <summary>Asserts that nothing between this host and host <paramref name="peer"/> was lost: no message missing, no request failed or refused.</summary>
+    /// <param name="peer">The other host, from 1.</param>
+    public void AssertNothingLostWith(int peer)
+    {
+        var (topic, requests) = (Topics[$"load{peer}"], Requests[$"load{peer}"]);
+        Assert.True(
+            topic.Missing == 0 && requests.Failed + requests.Unknown == 0,
+            $"lost between this host and load{peer}: {topic.Missing} messages missing, {requests.Failed} requests failed, {requests.Unknown} refused: {Line}");
     }
 
     /// <inheritdoc />
