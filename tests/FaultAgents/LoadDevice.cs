@@ -5,6 +5,7 @@ using Akka.Event;
 using Cluster.Agents.Core.Calls;
 using Cluster.Agents.Core.Registry;
 using Cluster.Agents.Devices;
+using Cluster.Agents.Paths;
 using Cluster.Contracts.Calls;
 
 namespace FaultAgents;
@@ -12,7 +13,8 @@ namespace FaultAgents;
 /// <summary>
 /// Publishes <c>&lt;name&gt;/seq</c> at 1 kHz with consecutive numbers and checks every other load device's
 /// numbers for gaps; sends echo requests to its peers every 10 ms and keeps one never-answered request open at each
-/// peer's hold device. Prints one stats line a second and one line per failure of a held request.
+/// peer's hold device. Owns the state <c>/fault/&lt;name&gt;/alive</c> and observes its peers' (a line when each turns
+/// known and when it turns Unknown). Prints one stats line a second and one line per failure of a held request.
 /// </summary>
 public sealed class LoadDevice : DeviceActor
 {
@@ -72,10 +74,42 @@ public sealed class LoadDevice : DeviceActor
             var requests = string.Join("; ", _peers.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Value.Describe(p.Key)));
             log.Info("stats t={0} published={1} | {2} | {3}", now, _next, topics, requests);
         });
+        var paths = PathClient.Create(Context, "/fault");
+        AddTask(cancel => StatesAsync(paths, log, Name, [.. _peers.Keys], cancel));
         foreach (var (name, peer) in _peers)
         {
             AddTask(cancel => EchoAsync(calls, name, peer, cancel));
             AddTask(cancel => HoldAsync(calls, log, name.Replace("load", "hold", StringComparison.Ordinal), cancel));
+        }
+    }
+
+    private static async Task StatesAsync(PathClient paths, ILoggingAdapter log, string name, string[] peers, CancellationToken cancel)
+    {
+        var alive = await paths.RegisterStateAsync<long>($"{name}/alive");
+        alive.Changed(1);
+        var observations = new List<IAsyncDisposable>();
+        try
+        {
+            foreach (var peer in peers)
+            {
+                var path = $"/fault/{peer}/alive";
+                void Seen(bool known) => log.Info("state {0} {1} t={2}", path, known ? "known" : "Unknown", TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds());
+                var observation = await paths.ObserveAsync<long>(path, value => Seen(value.IsKnown), cancel);
+                observations.Add(observation);
+                if (observation.Initial.IsKnown)
+                {
+                    Seen(true);
+                }
+            }
+
+            await Task.Delay(Timeout.Infinite, cancel).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+        finally
+        {
+            foreach (var observation in observations)
+            {
+                await observation.DisposeAsync();
+            }
         }
     }
 
