@@ -273,6 +273,9 @@ public static class HoconSyntax
                     "write the value itself, or set the environment variable the framework reads (CLUSTER_*).");
             }
 
+            Advance();
+            Advance();
+            var start = _index;
             while (_index < text.Length && text[_index] != '}')
             {
                 if (text[_index] == '\n')
@@ -286,6 +289,14 @@ public static class HoconSyntax
             if (_index >= text.Length)
             {
                 Fail(line, column, "this ${...} substitution is never closed.");
+            }
+
+            // Akka's reader spins on brackets or quotes in a substitution's path: only plain dotted keys are let through.
+            var path = text[start.._index];
+            if (path.Length == 0 || path[0] == '.' || path[^1] == '.' || path.Contains("..", StringComparison.Ordinal)
+                || !path.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
+            {
+                Fail(line, column, $"the substitution ${{{path}}} must name a key as a dotted path of letters, digits, '-' and '_' (e.g. ${{cluster-node.port}}).");
             }
 
             Advance();
