@@ -138,6 +138,25 @@ public sealed class CallContractsSpec : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public void A_command_request_and_a_cancel_cross_in_their_compact_form_and_other_endpoint_calls_in_hyperions()
+    {
+        var request = new EndpointCall("command", [new CommandRequest("expose --time 2 \"été\"", "node.ab12", 7, TimeSpan.FromSeconds(3.5))]);
+        var untimed = new EndpointCall("command", [new CommandRequest("ping", "node.ab12", 8, null)]);
+        var cancel = new EndpointCall("cancel", [new CancelCommand("node.ab12", 7), null]);
+        var other = new EndpointCall("speed", [1.5, new CommandRequest("ping", "node.ab12", 9, null)]);
+
+        foreach (var call in new[] { request, untimed, cancel, other })
+        {
+            var bytes = Serializer.ToBinary(new CallRequest(5, call));
+            var copy = Assert.IsType<EndpointCall>(Assert.IsType<CallRequest>(Serializer.FromBinary(bytes, typeof(CallRequest))).Payload);
+
+            Assert.Equal(call.Endpoint, copy.Endpoint);
+            Assert.Equal(call.Args, copy.Args);
+            Assert.Equal(call == other, Encoding.UTF8.GetString(bytes).Contains(nameof(EndpointCall), StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
     public void A_truncated_command_reply_or_an_unknown_compact_form_arrives_as_an_UnreadablePayload()
     {
         var reply = new CommandReply(7, "node.ab12", ':', "camera", false, """{"text":"Pong."}""", CommandStatus.Done, false, DateTimeOffset.UnixEpoch);
