@@ -78,8 +78,9 @@ public sealed class CommandClient : IExtension
             calls.Send(actor, new EndpointCall(CommandActor.CancelEndpoint, [new CancelCommand(CommanderId, id)]));
             return Task.CompletedTask;
         });
-        var stream = calls.StreamAsync<CommandReply>(actor, new EndpointCall(CommandActor.CommandEndpoint, [new CommandRequest(commandString, CommanderId, id, timeLimit)]), Timeout.InfiniteTimeSpan);
-        _ = PumpAsync(handle, stream, NodeClock.Get(_system).Clock);
+        // The replies go into the handle on the thread that delivers them, and its final status is set there too: the only hop
+        // to another thread is the one to whoever awaits the handle.
+        calls.Stream(actor, new EndpointCall(CommandActor.CommandEndpoint, [new CommandRequest(commandString, CommanderId, id, timeLimit)]), Timeout.InfiniteTimeSpan, new Replies(this, handle));
         return handle;
     }
 
@@ -103,37 +104,36 @@ public sealed class CommandClient : IExtension
         });
     }
 
-    private async Task PumpAsync(CommandHandle handle, IAsyncEnumerable<CommandReply> stream, Clock clock)
+    private long NextId() => Interlocked.Increment(ref _lastId);
+
+    private sealed class Replies(CommandClient client, CommandHandle handle) : IObserver<CommandReply>
     {
-        try
+        public void OnNext(CommandReply value)
         {
-            await foreach (var reply in stream.ConfigureAwait(false))
+            handle.Add(value);
+            foreach (var observer in Volatile.Read(ref client._observers))
             {
-                handle.Add(reply);
-                foreach (var observer in Volatile.Read(ref _observers))
+                try
                 {
-                    try
-                    {
-                        observer(reply);
-                    }
-                    catch (Exception e)
-                    {
-                        _system.Log.Error(e, "A reply observer threw {0}: {1}", e.GetType().Name, e.Message);
-                    }
+                    observer(value);
+                }
+                catch (Exception e)
+                {
+                    client._system.Log.Error(e, "A reply observer threw {0}: {1}", e.GetType().Name, e.Message);
                 }
             }
         }
-        catch (Exception e)
+
+        public void OnError(Exception error)
         {
-            var message = e is RemoteException remote ? remote.RemoteMessage : e.Message;
-            var error = new JsonObject { ["error"] = $"The command could not run on '{handle.Actor}': {message}" };
-            handle.Add(new CommandReply(handle.CommandId, handle.CommanderId, MessageCodes.Failed, handle.Actor, false, error.ToJsonString(Keywords.JsonOptions), CommandStatus.Failed, false, clock.UtcNow));
+            var message = error is RemoteException remote ? remote.RemoteMessage : error.Message;
+            var keywords = new JsonObject { ["error"] = $"The command could not run on '{handle.Actor}': {message}" };
+            handle.Add(new CommandReply(handle.CommandId, handle.CommanderId, MessageCodes.Failed, handle.Actor, false, keywords.ToJsonString(Keywords.JsonOptions), CommandStatus.Failed, false, NodeClock.Get(client._system).Clock.UtcNow));
+            handle.End(null);
         }
 
-        handle.End(null);
+        public void OnCompleted() => handle.End(null);
     }
-
-    private long NextId() => Interlocked.Increment(ref _lastId);
 
     private sealed class Removal(Action remove) : IDisposable
     {

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Akka.Actor;
 using Akka.Configuration;
+using Akka.Event;
 using Cluster.Agents.Core.Configuration;
 using Cluster.Agents.Core.Registry;
 using Cluster.Contracts.Calls;
@@ -169,6 +170,33 @@ public sealed class CallClient : IExtension
         return StreamAsync<T>(entry.Owner, entry.Name, payload, deadline, cancellationToken);
     }
 
+    /// <summary>
+    /// Asks <paramref name="target"/> for a stream of values and hands each to <paramref name="observer"/> on the thread
+    /// that delivers it, without the hop to a reader's thread that <see cref="StreamAsync{T}(IActorRef, object, TimeSpan, CancellationToken)"/> takes.
+    /// </summary>
+    /// <typeparam name="T">The expected type of each value.</typeparam>
+    /// <param name="target">The actor that answers.</param>
+    /// <param name="payload">What is asked.</param>
+    /// <param name="deadline">How long the whole stream may take, to its end (wall time); <see cref="Timeout.InfiniteTimeSpan"/> for no limit.</param>
+    /// <param name="observer">
+    /// Gets the values in the order the target sent them, then exactly one ending: <see cref="IObserver{T}.OnCompleted"/>, or
+    /// <see cref="IObserver{T}.OnError"/> with an exception <see cref="RequestAsync{T}(IActorRef, object, TimeSpan, CancellationToken)"/>
+    /// throws (a refusal for too many pending calls arrives there too, before this method returns). Its calls never overlap; they run on
+    /// remoting's thread, the deadline's timer or the caller's, so they must be short and must not block.
+    /// </param>
+    /// <returns>Disposing it stops the stream: the observer hears nothing more, and what the target still sends is dropped.</returns>
+    /// <exception cref="ArgumentException">The payload cannot be serialized for a remote target.</exception>
+    public IDisposable Stream<T>(IActorRef target, object payload, TimeSpan deadline, IObserver<T> observer)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(payload);
+        ArgumentNullException.ThrowIfNull(observer);
+        CheckStreamDeadline(deadline);
+        var callId = NextCallId();
+        var request = Prepare(target, new CallRequest(callId, payload));
+        return Observe(target, callId, request, deadline, CallTarget.Of(target, null, Node), observer);
+    }
+
     private static T Expect<T>(object? value, CallTarget target) => ValueConversion.Expect<T>(value, () => $"'{target.Name}' on {target.Node}");
 
     private async Task<T> RequestAsync<T>(IActorRef target, string? name, object payload, TimeSpan deadline, CancellationToken cancellationToken)
@@ -190,12 +218,6 @@ public sealed class CallClient : IExtension
         {
             Interlocked.Decrement(ref _pending);
         }
-    }
-
-    // Counts an admitted stream out when its reading ends, however it ends.
-    private readonly struct Admission(CallClient client) : IDisposable
-    {
-        public void Dispose() => Interlocked.Decrement(ref client._pending);
     }
 
     // Counts the call in, or refuses it when the node already waits for as many answers as it may.
@@ -256,17 +278,22 @@ public sealed class CallClient : IExtension
     private IAsyncEnumerable<T> StreamAsync<T>(IActorRef target, string? name, object payload, TimeSpan deadline, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(payload);
-        if (deadline <= TimeSpan.Zero && deadline != Timeout.InfiniteTimeSpan)
-        {
-            throw new ArgumentOutOfRangeException(nameof(deadline), deadline, "A stream's deadline must be positive, or infinite.");
-        }
-
+        CheckStreamDeadline(deadline);
         var describe = CallTarget.Of(target, name, Node);
         var callId = NextCallId();
         var request = Prepare(target, new CallRequest(callId, payload));
         return ReadStreamAsync<T>(target, callId, request, deadline, describe, cancellationToken);
     }
 
+    private static void CheckStreamDeadline(TimeSpan deadline)
+    {
+        if (deadline <= TimeSpan.Zero && deadline != Timeout.InfiniteTimeSpan)
+        {
+            throw new ArgumentOutOfRangeException(nameof(deadline), deadline, "A stream's deadline must be positive, or infinite.");
+        }
+    }
+
+    // The pull form is the push form written into a channel: the stream starts when reading starts, and ends when reading stops.
     private async IAsyncEnumerable<T> ReadStreamAsync<T>(
         IActorRef target,
         long callId,
@@ -275,41 +302,22 @@ public sealed class CallClient : IExtension
         CallTarget describe,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var channel = Channel.CreateUnbounded<object?>(new UnboundedChannelOptions { SingleReader = true });
-
-        // Every ending of the stream completes the channel, so values that arrived before it are still read first:
-        // the answers (through the shared reply reference), the deadline and the target's termination (through the
-        // shared watch). Which comes first wins; the others find the channel completed.
-        Admit(target, describe.Name);
-        using var admitted = new Admission(this);
-        using var giveUp = new CancellationTokenSource();
-        var pending = _watches.Begin(target, giveUp);
-        _replies.ExpectStream(callId, channel.Writer);
-        using var ending = giveUp.Token.Register(() => channel.Writer.TryComplete(pending.Terminated.IsCompleted
-            ? new TargetTerminatedException(describe.Name, describe.Node, pending.Terminated.Result)
-            : new TimeoutException(
-                $"The stream from '{describe.Name}' on {describe.Node} did not complete within its deadline of {CallTarget.Format(deadline)} (wall time).")));
-        try
+        var channel = Channel.CreateUnbounded<T>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        using var stream = Observe(target, callId, request, deadline, describe, new ChannelObserver<T>(channel.Writer));
+        while (await channel.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            if (deadline != Timeout.InfiniteTimeSpan)
+            while (channel.Reader.TryRead(out var value))
             {
-                giveUp.CancelAfter(deadline);
-            }
-
-            target.Tell(request, _replies);
-            while (await channel.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                while (channel.Reader.TryRead(out var value))
-                {
-                    yield return value is T typed and not UnreadablePayload ? typed : Expect<T>(value, describe);
-                }
+                yield return value;
             }
         }
-        finally
-        {
-            _replies.Forget(callId);
-            CallWatches.End(pending);
-        }
+    }
+
+    private ObservedStream<T> Observe<T>(IActorRef target, long callId, object request, TimeSpan deadline, CallTarget describe, IObserver<T> observer)
+    {
+        var stream = new ObservedStream<T>(this, observer, describe, callId, deadline);
+        stream.Start(target, request);
+        return stream;
     }
 
     // What goes to the target: the request itself, or for a remote target the request with its payload serialized.
@@ -325,6 +333,145 @@ public sealed class CallClient : IExtension
     }
 
     private long NextCallId() => Interlocked.Increment(ref _lastCallId);
+
+    private sealed class ChannelObserver<T>(ChannelWriter<T> writer) : IObserver<T>
+    {
+        public void OnNext(T value) => writer.TryWrite(value);
+
+        public void OnError(Exception error) => writer.TryComplete(error);
+
+        public void OnCompleted() => writer.TryComplete();
+    }
+
+    /// <summary>
+    /// One stream call from its start to its one ending: the answers (through the shared reply reference), the deadline and the
+    /// target's termination (through the shared watch) all end it here, whichever comes first, and the others find it ended.
+    /// </summary>
+    private sealed class ObservedStream<T>(CallClient client, IObserver<T> observer, CallTarget describe, long callId, TimeSpan deadline) : StreamCall, IDisposable
+    {
+        // Serializes the observer's calls; re-entered when an ending arrives on the starting thread (a target that is already gone).
+        private readonly object _gate = new();
+        private bool _ended;
+        private bool _admitted;
+        private CancellationTokenSource? _giveUp;
+        private PendingCall? _pending;
+        private CancellationTokenRegistration _ending;
+
+        public void Start(IActorRef target, object request)
+        {
+            lock (_gate)
+            {
+                try
+                {
+                    client.Admit(target, describe.Name);
+                }
+                catch (TooManyPendingCallsException e)
+                {
+                    End(e, notify: true);
+                    return;
+                }
+
+                _admitted = true;
+                _giveUp = new CancellationTokenSource();
+                _pending = client._watches.Begin(target, _giveUp);
+                client._replies.ExpectStream(callId, this);
+                _ending = _giveUp.Token.Register(static state => ((ObservedStream<T>)state!).GiveUp(), this);
+                if (_ended)
+                {
+                    return;
+                }
+
+                if (deadline != Timeout.InfiniteTimeSpan)
+                {
+                    _giveUp.CancelAfter(deadline);
+                }
+
+                target.Tell(request, client._replies);
+            }
+        }
+
+        public override void Push(object? value)
+        {
+            lock (_gate)
+            {
+                if (_ended)
+                {
+                    return;
+                }
+
+                try
+                {
+                    observer.OnNext(value is T typed and not UnreadablePayload ? typed : Expect<T>(value, describe));
+                }
+                catch (Exception e)
+                {
+                    // A value of the wrong type ends the stream with the error, as reading it would.
+                    End(e, notify: true);
+                }
+            }
+        }
+
+        public override void Complete(Exception? error)
+        {
+            lock (_gate)
+            {
+                End(error, notify: true);
+            }
+        }
+
+        public void Dispose()
+        {
+            lock (_gate)
+            {
+                End(null, notify: false);
+            }
+        }
+
+        private void GiveUp() => Complete(_pending!.Terminated.IsCompleted
+            ? new TargetTerminatedException(describe.Name, describe.Node, _pending.Terminated.Result)
+            : new TimeoutException(
+                $"The stream from '{describe.Name}' on {describe.Node} did not complete within its deadline of {CallTarget.Format(deadline)} (wall time)."));
+
+        private void End(Exception? error, bool notify)
+        {
+            if (_ended)
+            {
+                return;
+            }
+
+            _ended = true;
+            if (_admitted)
+            {
+                client._replies.Forget(callId);
+                CallWatches.End(_pending!);
+                _ending.Unregister();
+                _giveUp!.Dispose();
+                Interlocked.Decrement(ref client._pending);
+            }
+
+            if (!notify)
+            {
+                return;
+            }
+
+            try
+            {
+                if (error is null)
+                {
+                    observer.OnCompleted();
+                }
+                else
+                {
+                    observer.OnError(error);
+                }
+            }
+            catch (Exception e)
+            {
+                // The ending runs on remoting's thread or a timer's: an observer that throws must not break either.
+                client._system.Log.Error(e, "A stream observer threw {0} at the end of the stream from '{1}': {2}", e.GetType().Name, describe.Name, e.Message);
+            }
+        }
+    }
 
     private sealed class Provider : ExtensionIdProvider<CallClient>
     {

@@ -3,6 +3,7 @@ using System.Runtime.Serialization;
 using Akka.Actor;
 using Cluster.Contracts;
 using Cluster.Contracts.Calls;
+using Cluster.Contracts.Serialization;
 using static Cluster.Agents.Core.Wire.WireFormat;
 using AkkaSerializer = Akka.Serialization.Serializer;
 
@@ -18,9 +19,11 @@ namespace Cluster.Agents.Core.Calls;
 /// can cross (<see cref="WireCheck"/>) and sends those bytes in a <see cref="PreparedCallMessage"/>, which this
 /// serializer writes around them: each payload is serialized once, and the receiving node reads the plain message.</para>
 /// <para>Layout: a format byte, a kind byte, the call number (little-endian), then for a request, a reply or a stream
-/// item a byte that says whether a payload follows and the payload's bytes to the end; for a failure the five strings
-/// of <see cref="RemoteError"/>, length-prefixed UTF-8; for several stream items (<see cref="StreamItems"/>) a byte that
-/// says whether the stream ends, the count, then each payload's length (-1 for null) and bytes.</para>
+/// item the payload to the end; for a failure the five strings of <see cref="RemoteError"/>, length-prefixed UTF-8; for
+/// several stream items (<see cref="StreamItems"/>) a byte that says whether the stream ends, the count, then each
+/// payload's length (-1 for null) and bytes. A payload is a byte that says how it is written, then its bytes: 0 for
+/// null (nothing follows), 1 for the cluster's serializer (Hyperion), 2 for a hand-written form of
+/// <see cref="CompactPayloads"/> (a command's replies, which would otherwise cost Hyperion's type names on every one).</para>
 /// <para>A payload this node cannot deserialize arrives as an <see cref="UnreadablePayload"/>, so that the call is
 /// answered with the error rather than dropped with a log line.</para>
 /// </remarks>
@@ -29,7 +32,10 @@ public sealed class CallMessageSerializer : AkkaSerializer
     /// <summary>The identifier under which the base HOCON registers this serializer.</summary>
     public const int Id = 443;
 
-    private const byte Format = 1;
+    private const byte Format = 2;
+    private const byte NullPayload = 0;
+    private const byte ClusterPayload = 1;
+    private const byte CompactPayload = 2;
     private const int Header = 2 + sizeof(long);
 
     private AkkaSerializer? _payloads;
@@ -71,7 +77,7 @@ public sealed class CallMessageSerializer : AkkaSerializer
         CallFailed failed => Failure(failed),
         StreamCompleted completed => Start(Kind.StreamCompleted, completed.CallId, 0),
         PreparedStreamItems items => Items(items.CallId, items.Payloads, items.Completed),
-        StreamItems items => Items(items.CallId, [.. items.Values.Select(value => value is null ? null : Payloads.ToBinary(value))], items.Completed),
+        StreamItems items => Items(items.CallId, [.. items.Values.Select(value => value is null ? null : SerializePayload(value))], items.Completed),
         _ => throw new ArgumentException($"{nameof(CallMessageSerializer)} writes only the call protocol's messages, not {obj?.GetType().FullName ?? "null"}.", nameof(obj)),
     };
 
@@ -107,15 +113,29 @@ public sealed class CallMessageSerializer : AkkaSerializer
         }
     }
 
-    /// <summary>Serializes <paramref name="payload"/> as this serializer writes payloads.</summary>
+    /// <summary>Serializes <paramref name="payload"/> as this serializer writes payloads: how it is written, then its bytes.</summary>
     /// <param name="payload">The payload.</param>
     /// <returns>Its bytes.</returns>
-    internal byte[] SerializePayload(object payload) => Payloads.ToBinary(payload);
+    internal byte[] SerializePayload(object payload)
+    {
+        if (CompactPayloads.TryWrite(payload) is { } compact)
+        {
+            return [CompactPayload, .. compact];
+        }
+
+        return [ClusterPayload, .. Payloads.ToBinary(payload)];
+    }
 
     /// <summary>Reads back bytes from <see cref="SerializePayload"/>.</summary>
     /// <param name="bytes">The bytes.</param>
     /// <returns>The payload.</returns>
-    internal object DeserializePayload(byte[] bytes) => Payloads.FromBinary(bytes, typeof(object));
+    internal object? DeserializePayload(ReadOnlySpan<byte> bytes) => bytes[0] switch
+    {
+        NullPayload => null,
+        ClusterPayload => Payloads.FromBinary(bytes[1..].ToArray(), typeof(object)),
+        CompactPayload => CompactPayloads.Read(bytes[1..]),
+        _ => throw new SerializationException($"Unknown payload form {bytes[0]}."),
+    };
 
     private static byte[] Start(Kind kind, long callId, int bodySize)
     {
@@ -151,24 +171,18 @@ public sealed class CallMessageSerializer : AkkaSerializer
             return Start(kind, callId, 1);
         }
 
-        serialized ??= Payloads.ToBinary(value);
-        var bytes = Start(kind, callId, 1 + serialized.Length);
-        bytes[Header] = 1;
-        serialized.CopyTo(bytes.AsSpan(Header + 1));
+        serialized ??= SerializePayload(value);
+        var bytes = Start(kind, callId, serialized.Length);
+        serialized.CopyTo(bytes.AsSpan(Header));
         return bytes;
     }
 
     // An unreadable payload still makes a message, so the call is answered with an error instead of being dropped.
     private object? ReadPayload(byte[] bytes, Kind kind, long callId)
     {
-        if (bytes[Header] == 0)
-        {
-            return null;
-        }
-
         try
         {
-            return Payloads.FromBinary(bytes[(Header + 1)..], typeof(object));
+            return DeserializePayload(bytes.AsSpan(Header));
         }
         catch (Exception e)
         {
@@ -227,7 +241,7 @@ public sealed class CallMessageSerializer : AkkaSerializer
 
             try
             {
-                values[i] = Payloads.FromBinary(bytes[at..(at + length)], typeof(object));
+                values[i] = DeserializePayload(span.Slice(at, length));
             }
             catch (Exception e)
             {

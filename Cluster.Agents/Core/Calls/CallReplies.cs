@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Threading.Channels;
 using Akka.Actor;
 using Akka.Event;
 using Cluster.Contracts.Calls;
@@ -9,7 +8,7 @@ namespace Cluster.Agents.Core.Calls;
 /// <summary>
 /// Where the answers to this node's requests arrive: one actor reference for every request, which completes the
 /// waiting call whose number the answer carries, on the thread that delivers it. Streams arrive here too, each
-/// value written into its call's channel.
+/// value handed to its call's <see cref="StreamCall"/> on that thread.
 /// </summary>
 /// <remarks>
 /// Akka's Ask creates and registers an actor reference per call, and a node that answers resolves each new
@@ -20,7 +19,7 @@ namespace Cluster.Agents.Core.Calls;
 internal sealed class CallReplies : MinimalActorRef
 {
     private readonly ConcurrentDictionary<long, TaskCompletionSource<object>> _waiting = new();
-    private readonly ConcurrentDictionary<long, ChannelWriter<object?>> _streams = new();
+    private readonly ConcurrentDictionary<long, StreamCall> _streams = new();
     private readonly ILoggingAdapter _log;
 
     public CallReplies(ExtendedActorSystem system)
@@ -48,12 +47,12 @@ internal sealed class CallReplies : MinimalActorRef
     }
 
     /// <summary>
-    /// Writes the answers to stream call <paramref name="callId"/> into <paramref name="writer"/>, and completes it when the
+    /// Hands the answers to stream call <paramref name="callId"/> to <paramref name="call"/>, and completes it when the
     /// stream ends (with a <see cref="RemoteException"/> when it fails); <see cref="Forget"/> it when the call ends.
     /// </summary>
     /// <param name="callId">The call's number.</param>
-    /// <param name="writer">Where the values go, in the order they arrive.</param>
-    public void ExpectStream(long callId, ChannelWriter<object?> writer) => _streams[callId] = writer;
+    /// <param name="call">Where the values go, in the order they arrive.</param>
+    public void ExpectStream(long callId, StreamCall call) => _streams[callId] = call;
 
     /// <summary>Stops waiting for call <paramref name="callId"/>: an answer that comes later is dropped.</summary>
     /// <param name="callId">The call's number.</param>
@@ -103,40 +102,52 @@ internal sealed class CallReplies : MinimalActorRef
     }
 
     // Messages of one call arrive here one at a time and in the order they were sent (one connection, or the sending thread).
-    private void Deliver(long callId, ChannelWriter<object?> stream, object message)
+    private void Deliver(long callId, StreamCall stream, object message)
     {
         switch (message)
         {
             case StreamItem item:
-                stream.TryWrite(item.Value);
+                stream.Push(item.Value);
                 break;
             case StreamItems items:
                 foreach (var value in items.Values)
                 {
-                    stream.TryWrite(value);
+                    stream.Push(value);
                 }
 
                 if (items.Completed)
                 {
                     _streams.TryRemove(callId, out _);
-                    stream.TryComplete();
+                    stream.Complete(null);
                 }
 
                 break;
             case StreamCompleted:
                 _streams.TryRemove(callId, out _);
-                stream.TryComplete();
+                stream.Complete(null);
                 break;
             case CallReply reply:
                 // A plain answer to a stream call is a stream of one.
                 _streams.TryRemove(callId, out _);
-                stream.TryWrite(reply.Value);
-                stream.TryComplete();
+                stream.Push(reply.Value);
+                stream.Complete(null);
                 break;
             case CallFailed failed:
                 _streams.TryRemove(callId, out _);
-                stream.TryComplete(new RemoteException(failed.Error));
+                stream.Complete(new RemoteException(failed.Error));
                 break;
         }
     }
+}
+
+/// <summary>The caller's side of one stream call, as <see cref="CallReplies"/> feeds it: values in order, then one ending.</summary>
+internal abstract class StreamCall
+{
+    /// <summary>Takes the next value of the stream.</summary>
+    /// <param name="value">The value as it arrived.</param>
+    public abstract void Push(object? value);
+
+    /// <summary>Ends the stream: normally when <paramref name="error"/> is null, else with that error. Only the first ending counts.</summary>
+    /// <param name="error">Why the stream failed, or null.</param>
+    public abstract void Complete(Exception? error);
 }

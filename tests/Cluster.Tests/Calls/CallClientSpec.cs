@@ -287,6 +287,89 @@ public sealed class CallClientSpec : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public async Task An_observed_stream_hands_its_values_in_order_then_one_completion_and_is_no_longer_pending()
+    {
+        var counter = Sys.ActorOf(TestResponder.Props(), "counter");
+        var observer = new RecordingObserver<int>();
+
+        using var stream = Calls.Stream(counter, new CountTo(50), Deadline, observer);
+        var error = await observer.Ended.WaitAsync(Patience);
+
+        Assert.Null(error);
+        Assert.Equal(Enumerable.Range(1, 50), observer.Values);
+        Assert.Equal(1, observer.Endings);
+        Assert.Equal(0, Calls.PendingCount);
+    }
+
+    [Fact]
+    public async Task An_observed_stream_that_fails_midway_hands_the_values_before_the_failure_then_the_RemoteException()
+    {
+        var counter = Sys.ActorOf(TestResponder.Props(), "counter");
+        var observer = new RecordingObserver<int>();
+
+        using var stream = Calls.Stream(counter, new CountThenExplode(3, "sensor unplugged"), Deadline, observer);
+        var error = await observer.Ended.WaitAsync(Patience);
+
+        Assert.Equal(new[] { 1, 2, 3 }, observer.Values);
+        Assert.Equal("sensor unplugged", Assert.IsType<RemoteException>(error).RemoteMessage);
+        Assert.Equal(1, observer.Endings);
+    }
+
+    [Fact]
+    public async Task An_observed_stream_whose_target_stops_ends_with_TargetTerminatedException()
+    {
+        var arm = Sys.ActorOf(TestResponder.Props(), "arm");
+        var observer = new RecordingObserver<int>();
+        using var stream = Calls.Stream(arm, new Hold(TestActor), Timeout.InfiniteTimeSpan, observer);
+        await ExpectMsgAsync("holding", Patience);
+
+        Sys.Stop(arm);
+
+        Assert.IsType<TargetTerminatedException>(await observer.Ended.WaitAsync(Patience));
+        Assert.Equal(0, Calls.PendingCount);
+    }
+
+    [Fact]
+    public async Task An_observed_stream_that_does_not_end_by_its_deadline_ends_with_a_TimeoutException_naming_the_target()
+    {
+        var arm = Sys.ActorOf(TestResponder.Props(), "arm");
+        var observer = new RecordingObserver<int>();
+
+        using var stream = Calls.Stream(arm, new Hold(TestActor), TimeSpan.FromMilliseconds(300), observer);
+
+        var error = Assert.IsType<TimeoutException>(await observer.Ended.WaitAsync(Patience));
+        Assert.Contains("'arm'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_observed_stream_of_values_of_the_wrong_type_ends_with_an_InvalidCastException()
+    {
+        var drive = Sys.ActorOf(TestResponder.Props(), "drive");
+        var observer = new RecordingObserver<int>();
+
+        using var stream = Calls.Stream(drive, new Echo("not a number"), Deadline, observer);
+
+        Assert.IsType<InvalidCastException>(await observer.Ended.WaitAsync(Patience));
+        Assert.Empty(observer.Values);
+        Assert.Equal(0, Calls.PendingCount);
+    }
+
+    [Fact]
+    public async Task A_disposed_observed_stream_is_no_longer_pending_and_its_observer_hears_no_ending()
+    {
+        var arm = Sys.ActorOf(TestResponder.Props(), "arm");
+        var observer = new RecordingObserver<int>();
+        var stream = Calls.Stream(arm, new Hold(TestActor), Timeout.InfiniteTimeSpan, observer);
+        await ExpectMsgAsync("holding", Patience);
+        Assert.Equal(1, Calls.PendingCount);
+
+        stream.Dispose();
+
+        Assert.Equal(0, Calls.PendingCount);
+        Assert.Equal(0, observer.Endings);
+    }
+
+    [Fact]
     public async Task A_one_way_send_runs_the_handler_and_the_responder_keeps_serving_when_it_throws()
     {
         var drive = Sys.ActorOf(TestResponder.Props(), "drive");

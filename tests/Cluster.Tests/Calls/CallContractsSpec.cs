@@ -1,7 +1,10 @@
 using System.Runtime.Serialization;
 using Akka.Actor;
 using Cluster.Agents.Core.Calls;
+using System.Text;
 using Cluster.Contracts.Calls;
+using Cluster.Contracts.Commands;
+using Cluster.Contracts.Serialization;
 using Xunit;
 
 namespace Cluster.Tests.Calls;
@@ -116,6 +119,57 @@ public sealed class CallContractsSpec : Akka.TestKit.Xunit2.TestKit
 
         Assert.Equal(12, copy.CallId);
         Assert.Contains("payload of call 12 cannot be read", Assert.IsType<UnreadablePayload>(copy.Payload).Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Command_replies_cross_in_their_compact_form_with_every_field_and_the_offset_of_their_time()
+    {
+        var running = new CommandReply(7, "node.ab12", '>', "camera", true, "{}", CommandStatus.Running, false, new DateTimeOffset(2026, 1, 2, 3, 4, 5, 678, TimeSpan.FromHours(2)));
+        var broadcast = new CommandReply(0, null, 'i', "caméra/1", false, """{"text":"Überbelichtet ✓"}""", CommandStatus.None, true, new DateTimeOffset(2026, 12, 1, 20, 0, 0, TimeSpan.FromMinutes(-330)));
+        var items = new StreamItems(9, [running, broadcast], Completed: true);
+
+        var bytes = Serializer.ToBinary(items);
+        var copy = Assert.IsType<StreamItems>(Serializer.FromBinary(bytes, typeof(StreamItems)));
+
+        Assert.Equal(items.Values, copy.Values);
+        Assert.Equal(TimeSpan.FromHours(2), Assert.IsType<CommandReply>(copy.Values[0]).Time.Offset);
+        Assert.Equal(TimeSpan.FromMinutes(-330), Assert.IsType<CommandReply>(copy.Values[1]).Time.Offset);
+        Assert.DoesNotContain(nameof(CommandReply), Encoding.UTF8.GetString(bytes), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_command_request_and_a_cancel_cross_in_their_compact_form_and_other_endpoint_calls_in_hyperions()
+    {
+        var request = new EndpointCall("command", [new CommandRequest("expose --time 2 \"été\"", "node.ab12", 7, TimeSpan.FromSeconds(3.5))]);
+        var untimed = new EndpointCall("command", [new CommandRequest("ping", "node.ab12", 8, null)]);
+        var cancel = new EndpointCall("cancel", [new CancelCommand("node.ab12", 7), null]);
+        var other = new EndpointCall("speed", [1.5, new CommandRequest("ping", "node.ab12", 9, null)]);
+
+        foreach (var call in new[] { request, untimed, cancel, other })
+        {
+            var bytes = Serializer.ToBinary(new CallRequest(5, call));
+            var copy = Assert.IsType<EndpointCall>(Assert.IsType<CallRequest>(Serializer.FromBinary(bytes, typeof(CallRequest))).Payload);
+
+            Assert.Equal(call.Endpoint, copy.Endpoint);
+            Assert.Equal(call.Args, copy.Args);
+            Assert.Equal(call == other, Encoding.UTF8.GetString(bytes).Contains(nameof(EndpointCall), StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public void A_truncated_command_reply_or_an_unknown_compact_form_arrives_as_an_UnreadablePayload()
+    {
+        var reply = new CommandReply(7, "node.ab12", ':', "camera", false, """{"text":"Pong."}""", CommandStatus.Done, false, DateTimeOffset.UnixEpoch);
+        var bytes = Serializer.ToBinary(new CallReply(4, reply));
+        var unknownForm = (byte[])bytes.Clone();
+        unknownForm[11] = 250;
+
+        var truncated = (CallReply)Serializer.FromBinary(bytes[..^5], typeof(CallReply));
+        var unknown = (CallReply)Serializer.FromBinary(unknownForm, typeof(CallReply));
+
+        Assert.Contains("answer of call 4 cannot be read", Assert.IsType<UnreadablePayload>(truncated.Value).Reason, StringComparison.Ordinal);
+        Assert.Contains("form 250", Assert.IsType<UnreadablePayload>(unknown.Value).Reason, StringComparison.Ordinal);
+        Assert.Throws<SerializationException>(() => CompactPayloads.Read([]));
     }
 
     [Fact]

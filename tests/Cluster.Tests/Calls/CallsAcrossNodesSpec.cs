@@ -48,6 +48,21 @@ public sealed class CallsAcrossNodesSpec(TwoNodeClusterFixture fixture) : IClass
     }
 
     [Fact]
+    public async Task An_observed_stream_across_nodes_hands_its_values_in_order_then_one_completion()
+    {
+        var target = await RegisterResponderAsync("across/observed");
+        var observer = new RecordingObserver<int>();
+
+        using var stream = Calls.Stream(target, new CountAtOnce(1000), Deadline, observer);
+        var error = await observer.Ended.WaitAsync(Deadline);
+
+        Assert.Null(error);
+        Assert.Equal(Enumerable.Range(1, 1000), observer.Values);
+        Assert.Equal(1, observer.Endings);
+        Assert.Equal(0, observer.ValuesAfterEnd);
+    }
+
+    [Fact]
     public async Task A_long_stream_whose_values_are_at_hand_arrives_across_nodes_whole_and_in_order()
     {
         await RegisterResponderAsync("across/many");

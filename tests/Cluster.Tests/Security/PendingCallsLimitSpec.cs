@@ -37,11 +37,19 @@ public sealed class PendingCallsLimitSpec : Akka.TestKit.Xunit2.TestKit
             }
         });
 
+        var observed = new RecordingObserver<int>();
+        using (calls.Stream(arm, new CountTo(3), Patience, observed))
+        {
+            // The refusal reaches the observer before Stream returns: nothing was sent.
+            Assert.True(observed.Ended.IsCompleted);
+        }
+
         Assert.Equal(2, error.Limit);
         Assert.Contains("'arm' on", error.Message, StringComparison.Ordinal);
         Assert.Contains("cluster-node.calls.max-pending", error.Message, StringComparison.Ordinal);
         Assert.Contains("'arm' on", stream.Message, StringComparison.Ordinal);
-        Assert.Equal(2, calls.RefusedCount);
+        Assert.IsType<TooManyPendingCallsException>(await observed.Ended);
+        Assert.Equal(3, calls.RefusedCount);
         Assert.Equal(2, calls.PendingCount);
 
         await release.CancelAsync();
