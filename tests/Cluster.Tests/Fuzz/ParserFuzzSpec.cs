@@ -260,7 +260,7 @@ public sealed class ParserFuzzSpec
     [InlineData("a = [1, 2, :0533]", "cannot stand between the values of a list")]
     [InlineData("a {\n  b = \"open", "never closed")]
     [InlineData("a = ${a}", "the substitution ${a} refers back to a value that contains it")]
-    [InlineData("a { b = [1, 2, 3],  c = ${%a[[.b} }", ":1:26: HOCON syntax error: the substitution ${%a[[.b} must name a key")]
+    [InlineData("a { b = [1, 2, 3],  c = ${%a[[.b} }", ":1:25: HOCON syntax error: the substitution ${%a[[.b} must name a key")]
     [InlineData("a { b = [1, 2, 3], c = ${\"[\"\".b} }", "must name a key as a dotted path")]
     [InlineData("a = ${}", "the substitution ${} must name a key")]
     [InlineData("a = 1\na = ${a}", "the substitution ${a} refers back")]
