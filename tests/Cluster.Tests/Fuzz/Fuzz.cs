@@ -14,10 +14,31 @@ internal static class Fuzz
     public static async Task CheckAsync<T>(Gen<T> inputs, Action<T> property)
     {
         var config = Config.QuickThrowOnFailure.WithMaxTest(FuzzBudget.Inputs).WithEndSize(200).WithQuietOnSuccess(true);
-        var run = Task.Run(() => Check.One(config, Prop.ForAll(inputs.ToArbitrary(), property)));
+        object? current = null;
+        var run = Task.Run(() => Check.One(config, Prop.ForAll(inputs.ToArbitrary(), (T input) =>
+        {
+            Volatile.Write(ref current, input);
+            property(input);
+        })));
         // A hang is a defect too: no parser may take longer than this for the whole budget (about 1 ms per input, at least 10 minutes).
-        await run.WaitAsync(TimeSpan.FromMinutes(Math.Max(10, FuzzBudget.Inputs / 60_000.0)));
+        var limit = TimeSpan.FromMinutes(Math.Max(10, FuzzBudget.Inputs / 60_000.0));
+        try
+        {
+            await run.WaitAsync(limit);
+        }
+        catch (TimeoutException e)
+        {
+            // The input in hand when the budget ran out is the one to try first: a parser that never returns is still on it.
+            throw new TimeoutException($"The fuzz run did not end within {limit.TotalMinutes:0.#} min; the input being checked: {Describe(Volatile.Read(ref current))}", e);
+        }
     }
+
+    private static string Describe(object? input) => input switch
+    {
+        null => "none yet",
+        string text => System.Text.Json.JsonSerializer.Serialize(text),
+        _ => input.ToString() ?? input.GetType().Name,
+    };
 
     /// <summary>Fails unless <paramref name="error"/> is one of <paramref name="documented"/> with a message that says what was wrong.</summary>
     /// <param name="error">The exception an input caused.</param>
