@@ -329,15 +329,21 @@ public sealed class TopicBus : IExtension
             }
         }
 
-        var wait = new SpinWait();
-        while (!LocalRoom(topic, routes, qos))
+        while (true)
         {
-            if (Environment.TickCount64 > deadline)
+            var room = _lane.Room.Next;
+            if (LocalRoom(topic, routes, qos))
+            {
+                return;
+            }
+
+            var left = deadline - Environment.TickCount64;
+            if (left <= 0)
             {
                 throw new TimeoutException($"The reliable topic '{topic}' still had {qos.Depth} messages waiting for a subscriber on this node after {_lane.Settings.PublishTimeout.TotalSeconds:0.###} s (cluster-node.topics.lane.publish-timeout).");
             }
 
-            wait.SpinOnce(sleep1Threshold: 10);
+            room.Wait(TimeSpan.FromMilliseconds(left));
         }
     }
 
@@ -415,6 +421,9 @@ public sealed class TopicBus : IExtension
     internal TopicLane? LaneInternals => _lane;
 
     internal void CountQosDrop() => Interlocked.Increment(ref _qosDropped);
+
+    /// <summary>A subscription on this node took a message from its queue, or ended: wakes what waits for room.</summary>
+    internal void RoomMade() => _lane?.Room.Set();
 
     internal void SetLocalSink(string route, RouteSink? sink)
     {

@@ -375,6 +375,40 @@ public sealed class LaneSpec(LaneClusterFixture fixture) : IClassFixture<LaneClu
     }
 
     [Fact]
+    public async Task A_subscriber_of_a_reliable_topic_that_takes_one_message_at_a_time_gets_every_message_in_order()
+    {
+        var topic = $"{_prefix}/reliable/steps";
+        var probe = _cluster.CreateProbe(1);
+        var next = new SemaphoreSlim(0);
+        using var releaseAnyway = new StepReleaser(next);
+        var stepper = _cluster[1].ActorOf(StepSubscriber.Props(probe.Ref, next));
+        var subscription = await Bus(1).SubscribeAsync(topic, stepper);
+        var dropped = Bus(0).Lane!.QosDropped + Bus(1).Lane!.QosDropped;
+        const int count = 40;
+
+        var publisher = Task.Factory.StartNew(() =>
+        {
+            for (var i = 0; i < count; i++)
+            {
+                Bus(0).Publish(topic, Payload(LaneClusterFixture.Threshold * 2, i));
+            }
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        Assert.Equal(0, await probe.ExpectMsgAsync<int>(Wait));
+        // The queue is full, so the lane holds every message from here on until the subscriber's next step makes room.
+        await AwaitAsync(() => subscription.Waiting >= 2, () => $"the subscriber's queue is full: {subscription.Waiting} waiting");
+
+        for (var i = 1; i < count; i++)
+        {
+            next.Release();
+            Assert.Equal(i, await probe.ExpectMsgAsync<int>(Wait));
+        }
+
+        next.Release();
+        await publisher.WaitAsync(Wait);
+        Assert.Equal(dropped, Bus(0).Lane!.QosDropped + Bus(1).Lane!.QosDropped);
+    }
+
+    [Fact]
     public async Task A_reliable_publish_fails_after_the_publish_timeout_when_its_subscriber_stays_stuck()
     {
         var topic = $"{_prefix}/reliable/stuck";
@@ -407,6 +441,12 @@ public sealed class LaneSpec(LaneClusterFixture fixture) : IClassFixture<LaneClu
         public void Dispose() => release.Set();
     }
 
+    // Lets a stepping subscriber run to the end when a test fails before it is done.
+    private sealed class StepReleaser(SemaphoreSlim next) : IDisposable
+    {
+        public void Dispose() => next.Release(1000);
+    }
+
     private Task AwaitAsync(Func<bool> condition, string what) => AwaitAsync(condition, () => what);
 
     private Task AwaitAsync(Func<bool> condition, Func<string> what) =>
@@ -433,6 +473,21 @@ public sealed class LaneSpec(LaneClusterFixture fixture) : IClassFixture<LaneClu
             });
         }
     }
+}
+
+/// <summary>Reports each payload's sequence number, then takes the next message only when the test says so.</summary>
+internal sealed class StepSubscriber : ReceiveActor
+{
+    public StepSubscriber(IActorRef report, SemaphoreSlim next) =>
+        Receive<TopicMessage>(message =>
+        {
+            report.Tell(BinaryPrimitives.ReadInt32LittleEndian((byte[])message.Payload));
+            next.Wait(TimeSpan.FromSeconds(90));
+        });
+
+    // Waits on a thread of its own, so the other nodes' actors in this process keep theirs.
+    public static Props Props(IActorRef report, SemaphoreSlim next) =>
+        Akka.Actor.Props.Create(() => new StepSubscriber(report, next)).WithDispatcher("akka.actor.default-blocking-io-dispatcher");
 }
 
 public sealed record PointCloud(string Frame, float[] Points);

@@ -20,7 +20,7 @@ internal sealed class LaneSender : IAsyncDisposable
     private readonly Task _loop;
     private Socket? _socket;
     private long _breakAfter = -1;
-    private bool _closed;
+    private volatile bool _closed;
 
     public LaneSender(TopicLane lane, string peer, string host, int port)
     {
@@ -67,14 +67,23 @@ internal sealed class LaneSender : IAsyncDisposable
     /// <summary>Waits until a reliable topic has room, at most until <paramref name="deadline"/>.</summary>
     public bool WaitForRoom(string topic, TopicQos qos, long deadline)
     {
+        // Every payload taken off the queue releases the semaphore once, and closing releases it too, so no wake-up is lost.
         while (!HasRoom(topic, qos))
         {
-            if (Environment.TickCount64 > deadline || _closed)
+            if (_closed)
+            {
+                // Passes the closing wake-up on to the next waiter.
+                _room.Release();
+                return false;
+            }
+
+            var left = deadline - Environment.TickCount64;
+            if (left <= 0)
             {
                 return false;
             }
 
-            _room.Wait(TimeSpan.FromMilliseconds(1));
+            _room.Wait(TimeSpan.FromMilliseconds(left));
         }
 
         return true;
@@ -131,6 +140,7 @@ internal sealed class LaneSender : IAsyncDisposable
             _closed = true;
         }
 
+        _room.Release();
         await _stop.CancelAsync().ConfigureAwait(false);
         _socket?.Dispose();
         try

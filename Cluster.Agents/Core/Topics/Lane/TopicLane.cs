@@ -69,6 +69,9 @@ internal sealed class TopicLane : IAsyncDisposable
 
     public LaneInbox Inbox { get; } = new();
 
+    /// <summary>Gets the signal the node's subscriptions give when they take a message from a full queue.</summary>
+    public RoomSignal Room { get; } = new();
+
     /// <summary>Gets the id after the last one handed out: where a new connection starts when nothing waits.</summary>
     public long NextIdAfterLast => Interlocked.Read(ref _lastId) + 1;
 
@@ -287,11 +290,9 @@ internal sealed class TopicLane : IAsyncDisposable
                     throw new InvalidDataException($"A payload of {header.Length:N0} bytes on topic '{header.Topic}' is larger than any this node accepts ({_largest:N0}).");
                 }
 
-                // A reliable subscription that is full holds the lane: TCP carries the wait back to the publisher.
-                while (!_roomFor(header.Topic))
+                if (!_roomFor(header.Topic))
                 {
-                    Inbox.Touch(node);
-                    await Task.Delay(1, token).ConfigureAwait(false);
+                    await WaitForRoomAsync(node, header.Topic, token).ConfigureAwait(false);
                 }
 
                 buffer = Pool.Rent(header.Length);
@@ -341,6 +342,30 @@ internal sealed class TopicLane : IAsyncDisposable
         {
             _inbound.TryRemove(socket, out _);
             socket.Dispose();
+        }
+    }
+
+    // A reliable subscription that is full holds the lane: TCP carries the wait back to the publisher. The lane counts
+    // as alive meanwhile, so the envelopes waiting for its bytes keep waiting; a subscription that takes a message wakes it.
+    private async Task WaitForRoomAsync(string node, string topic, CancellationToken token)
+    {
+        Inbox.Touch(node, long.MaxValue);
+        try
+        {
+            while (true)
+            {
+                var room = Room.Next;
+                if (_roomFor(topic))
+                {
+                    return;
+                }
+
+                await room.WaitAsync(token).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            Inbox.Touch(node);
         }
     }
 
