@@ -11,7 +11,7 @@ namespace Cluster.Agents.Core.Topics;
 /// <remarks>
 /// <para>Messages of topics without a quality of service go straight to the mailbox, unless others wait here before them.</para>
 /// <para>Whenever a message leaves the queue (or the subscription ends), the gate says so to the lane's
-/// <see cref="RoomSignal"/>, which wakes a lane or a publisher held back by a full reliable queue. The mailbox has no
+/// <see cref="LaneSignal"/>, which wakes a lane or a publisher held back by a full reliable queue. The mailbox has no
 /// such hook, so while messages wait a timer looks at it every millisecond; a lease disposed looks at once.</para>
 /// </remarks>
 internal sealed class DeliveryGate
