@@ -42,6 +42,7 @@ public sealed class TopicBus : IExtension
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _published = new(StringComparer.Ordinal);
     private RouteTable _routes;
     private readonly TopicLane? _lane;
+    private readonly bool _anyReliable;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, RouteSink> _localSinks = new(StringComparer.Ordinal);
     private long _nextId;
     private long _undeliverable;
@@ -63,6 +64,7 @@ public sealed class TopicBus : IExtension
         _utcNow = () => clock.UtcNow;
         _routes = RouteTable.Create([], Settings.RouteCacheSize);
         _outbox = new TopicOutbox(_mediator, Settings);
+        _anyReliable = Settings.Lane.Qos.History == TopicHistory.Reliable || Settings.Lane.Topics.Any(rule => rule.Qos.History == TopicHistory.Reliable);
         var tls = system.Settings.Config.GetBoolean("akka.remote.dot-netty.tcp.enable-ssl", false);
         if (Settings.Lane.Enabled && tls && !Settings.Lane.AllowUnencrypted)
         {
@@ -201,6 +203,7 @@ public sealed class TopicBus : IExtension
             throw new ArgumentException($"The payload of type {payload.GetType().FullName} on topic '{topic}' cannot be serialized: {e.Message}", nameof(payload), e);
         }
 
+        TopicLaneRule? rule = null;
         if (lane is not null)
         {
             // Raw bytes below the threshold stay below it, whatever the serializer adds around them.
@@ -210,7 +213,7 @@ public sealed class TopicBus : IExtension
                 return;
             }
 
-            var rule = lane.Settings.For(topic);
+            rule = lane.Settings.For(topic);
             if (serialized.Length > rule.MaxPayloadBytes)
             {
                 throw TooLarge(topic, serialized.Length, rule);
@@ -233,7 +236,7 @@ public sealed class TopicBus : IExtension
             if (targets.Count > 0)
             {
                 // A small message keeps a quality of service only where a rule names its topic; otherwise it is never dropped.
-                var qos = lane.Settings.Explicit(topic)?.Qos;
+                var qos = rule!.Pattern is null ? null : rule.Qos;
                 if (qos is { History: TopicHistory.Reliable })
                 {
                     WaitForRoom(topic, routes, targets, qos);
@@ -451,6 +454,11 @@ public sealed class TopicBus : IExtension
     // Whether this node's reliable subscriptions of a topic have room; the lane reads no more payloads while not.
     private bool RoomFor(string topic)
     {
+        if (!_anyReliable)
+        {
+            return true;
+        }
+
         var qos = Settings.Lane.For(topic).Qos;
         return qos.History != TopicHistory.Reliable || LocalRoom(topic, Volatile.Read(ref _routes).RoutesFor(topic), qos);
     }

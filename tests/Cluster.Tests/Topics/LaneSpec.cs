@@ -227,6 +227,36 @@ public sealed class LaneSpec(LaneClusterFixture fixture) : IClassFixture<LaneClu
     }
 
     [Fact]
+    public async Task A_lane_connection_that_names_no_node_of_the_cluster_is_closed_and_delivers_nothing()
+    {
+        var topic = $"{_prefix}/intrusion";
+        var probe = _cluster.CreateProbe(1);
+        await Bus(1).SubscribeAsync(topic, probe.Ref);
+        var lane = Bus(1).LaneInternals!;
+        using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        await socket.ConnectAsync(lane.Host, lane.Port);
+        var frame = new byte[1024];
+        var size = LaneFrame.WriteHeader(frame, LaneFrame.RawFlag, 1, 3, DateTimeOffset.UnixEpoch, topic, "intruder");
+        BinaryPrimitives.WriteUInt32LittleEndian(frame.AsSpan(size), 3);
+        frame.AsSpan(size + 4, 3).Fill(0xEE);
+
+        await socket.SendAsync(LaneFrame.Preamble("akka.tcp://intruder@10.9.9.9:4053", 1));
+        await socket.SendAsync(frame.AsMemory(0, size + 7));
+        try
+        {
+            Assert.Equal(0, await socket.ReceiveAsync(new byte[1]).AsTask().WaitAsync(Wait));
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            // Closed with the message unread: a reset, which is as closed.
+        }
+
+        Bus(0).Publish(topic, 7);
+        Assert.Equal(7, (await probe.ExpectMsgAsync<TopicMessage>(Wait)).Payload);
+        await probe.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(200));
+    }
+
+    [Fact]
     public async Task A_lease_subscriber_reads_the_bytes_without_a_copy_and_each_lease_gives_the_buffer_back_exactly_once()
     {
         var topic = $"{_prefix}/leased/left";

@@ -342,6 +342,13 @@ internal sealed class TopicLane : IAsyncDisposable
         try
         {
             (node, _) = await LaneFrame.ReadPreambleAsync(reader, token).ConfigureAwait(false);
+            // Messages from a lane are delivered as they come, so only a node the cluster has seen up may open one.
+            if (!_members.ContainsKey(node))
+            {
+                _log.Warning("A lane connection from {0} names {1}, which is not a node of the cluster seen up here; it is closed.", socket.RemoteEndPoint, node);
+                return;
+            }
+
             while (true)
             {
                 // A stream of small messages is mostly in the reader's buffer already: parsed there, without awaiting.
