@@ -122,6 +122,8 @@ internal sealed class TopicBusActor : ReceiveActor, IWithTimers
             return;
         }
 
+        // The hello may come before this node's own event that the other is up: the lane from there is welcome already.
+        lane.MemberUp(Sender.Path.Address.ToString());
         lane.SetPeer(Sender.Path.Address.ToString(), hello.Host, hello.Port, hello.Routes);
         if (!hello.IsReply)
         {

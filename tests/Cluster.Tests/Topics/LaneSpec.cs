@@ -244,7 +244,7 @@ public sealed class LaneSpec(LaneClusterFixture fixture) : IClassFixture<LaneClu
         await socket.SendAsync(frame.AsMemory(0, size + 7));
         try
         {
-            Assert.Equal(0, await socket.ReceiveAsync(new byte[1]).AsTask().WaitAsync(Wait));
+            Assert.Equal(0, await socket.ReceiveAsync(new byte[1]).WaitAsync(Wait));
         }
         catch (System.Net.Sockets.SocketException)
         {
