@@ -35,6 +35,12 @@ public sealed record TopicEnvelope(string Topic, string Route, string Sender, Da
     /// an object serialized by the cluster's serializer; the receiving node delivers them as a <c>byte[]</c>.
     /// </summary>
     public bool RawPayload { get; init; }
+
+    /// <summary>
+    /// Gets the addresses of the nodes that get this publish over their data lanes instead; each of them drops this copy.
+    /// Empty when no node does.
+    /// </summary>
+    public IReadOnlyList<string> LaneCopies { get; init; } = [];
 }
 
 /// <summary>

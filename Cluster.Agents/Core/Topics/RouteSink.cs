@@ -15,8 +15,9 @@ namespace Cluster.Agents.Core.Topics;
 /// instead of through one more actor saves a mailbox hop on every message of the bus. The mediator watches its
 /// subscribers, but this reference never terminates: the bus's actor unsubscribes it when the route's last
 /// local subscription ends.</para>
-/// <para>An envelope whose payload travels over the data lane waits here until its bytes arrive (or are known
-/// lost); the envelopes after it on the route wait behind it, so the publish order holds across both paths.</para>
+/// <para>A node with a data lane to this one sends its publishes over the lane, whole, and the lane hands them here
+/// (<see cref="AcceptFromLane"/>) in the order they were published; a copy that also came through DistributedPubSub
+/// (for the nodes without a lane) names this node among its lane copies and is dropped.</para>
 /// </remarks>
 internal sealed class RouteSink : MinimalActorRef
 {
@@ -25,7 +26,6 @@ internal sealed class RouteSink : MinimalActorRef
     private readonly ILoggingAdapter _log;
     private readonly TopicBus _bus;
     private readonly Lock _gate = new();
-    private readonly Queue<Pending> _pending = new();
     private TopicSubscription[] _subscriptions = [];
 
     public RouteSink(ActorSystem system, TopicBus bus, IActorRef busActor, AkkaSerializer serializer, ILoggingAdapter log)
@@ -98,63 +98,47 @@ internal sealed class RouteSink : MinimalActorRef
         }
     }
 
-    private void Accept(TopicEnvelope envelope, IActorRef sender)
+    /// <summary>Delivers a message that came whole over the data lane.</summary>
+    /// <param name="envelope">What the lane's header said, with the payload when it is small.</param>
+    /// <param name="buffer">A large payload's bytes, with one reference this takes over; null for a small one.</param>
+    /// <param name="flags">The lane flags.</param>
+    public void AcceptFromLane(TopicEnvelope envelope, LaneBuffer? buffer, byte flags)
     {
-        if (envelope.Lane is not { } lane || envelope.LocalPayload is not null)
+        lock (_gate)
         {
-            if (_pending.Count == 0)
+            if (buffer is null)
             {
-                Deliver(envelope, sender);
+                Deliver(envelope, ActorRefs.Nobody);
             }
             else
             {
-                _pending.Enqueue(new Pending(envelope, sender) { Ready = true });
+                DeliverLane(envelope, buffer, flags, ActorRefs.Nobody);
+            }
+        }
+    }
+
+    private void Accept(TopicEnvelope envelope, IActorRef sender)
+    {
+        if (envelope.LocalPayload is null)
+        {
+            // The nodes that got the publish over their lanes drop this copy; a large payload's bytes went only there.
+            if (envelope.Lane is { } lane)
+            {
+                if (!_bus.IsLaneTarget(lane.Targets))
+                {
+                    _bus.CountUnrouted(envelope);
+                }
+
+                return;
             }
 
-            return;
-        }
-
-        if (!_bus.IsLaneTarget(lane))
-        {
-            _bus.CountUnrouted(envelope);
-            return;
-        }
-
-        var pending = new Pending(envelope, sender);
-        var claim = _bus.ClaimLane(lane, result => OnClaimed(pending, result));
-        if (claim is { } now)
-        {
-            pending.Claim = now;
-            pending.Ready = true;
-            if (_pending.Count == 0)
+            if (envelope.LaneCopies.Count > 0 && _bus.IsLaneTarget(envelope.LaneCopies))
             {
-                DeliverLane(envelope, now, sender);
                 return;
             }
         }
 
-        _pending.Enqueue(pending);
-    }
-
-    private void OnClaimed(Pending pending, LaneClaim claim)
-    {
-        lock (_gate)
-        {
-            pending.Claim = claim;
-            pending.Ready = true;
-            while (_pending.TryPeek(out var head) && head.Ready)
-            {
-                _pending.Dequeue();
-                if (head.Claim is { } ready)
-                {
-                    DeliverLane(head.Envelope, ready, head.Sender);
-                }
-                else
-                {
-                    Deliver(head.Envelope, head.Sender);
-                }
-            }
-        }
+        Deliver(envelope, sender);
     }
 
     private void Deliver(TopicEnvelope envelope, IActorRef sender)
@@ -225,14 +209,8 @@ internal sealed class RouteSink : MinimalActorRef
         }
     }
 
-    private void DeliverLane(TopicEnvelope envelope, LaneClaim claim, IActorRef sender)
+    private void DeliverLane(TopicEnvelope envelope, LaneBuffer buffer, byte flags, IActorRef sender)
     {
-        if (claim.Buffer is not { } buffer)
-        {
-            _bus.CountLost(envelope);
-            return;
-        }
-
         try
         {
             var subscriptions = _subscriptions;
@@ -242,7 +220,7 @@ internal sealed class RouteSink : MinimalActorRef
             }
 
             var qos = _bus.LaneQos(envelope.Topic);
-            var raw = (claim.Flags & LaneFrame.RawFlag) != 0;
+            var raw = (flags & LaneFrame.RawFlag) != 0;
             object? shared = null;
             foreach (var subscription in subscriptions)
             {
@@ -278,15 +256,4 @@ internal sealed class RouteSink : MinimalActorRef
             envelope.Topic,
             envelope.Sender,
             _bus.CountUndeliverable());
-
-    private sealed class Pending(TopicEnvelope envelope, IActorRef sender)
-    {
-        public TopicEnvelope Envelope { get; } = envelope;
-
-        public IActorRef Sender { get; } = sender;
-
-        public bool Ready { get; set; }
-
-        public LaneClaim? Claim { get; set; }
-    }
 }

@@ -42,6 +42,7 @@ public sealed class TopicBus : IExtension
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _published = new(StringComparer.Ordinal);
     private RouteTable _routes;
     private readonly TopicLane? _lane;
+    private readonly bool _anyReliable;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, RouteSink> _localSinks = new(StringComparer.Ordinal);
     private long _nextId;
     private long _undeliverable;
@@ -63,6 +64,7 @@ public sealed class TopicBus : IExtension
         _utcNow = () => clock.UtcNow;
         _routes = RouteTable.Create([], Settings.RouteCacheSize);
         _outbox = new TopicOutbox(_mediator, Settings);
+        _anyReliable = Settings.Lane.Qos.History == TopicHistory.Reliable || Settings.Lane.Topics.Any(rule => rule.Qos.History == TopicHistory.Reliable);
         var tls = system.Settings.Config.GetBoolean("akka.remote.dot-netty.tcp.enable-ssl", false);
         if (Settings.Lane.Enabled && tls && !Settings.Lane.AllowUnencrypted)
         {
@@ -73,7 +75,7 @@ public sealed class TopicBus : IExtension
         else if (Settings.Lane.Enabled)
         {
             var host = Settings.Lane.Hostname.Length > 0 ? Settings.Lane.Hostname : Akka.Cluster.Cluster.Get(system).SelfAddress.Host ?? "127.0.0.1";
-            var lane = new TopicLane(Settings.Lane, _nodeName, host, Akka.Event.Logging.GetLogger(system, "topic-lane"), RoomFor);
+            var lane = new TopicLane(Settings.Lane, _nodeName, host, Akka.Event.Logging.GetLogger(system, "topic-lane"), RoomFor, DeliverFromLane);
             _lane = lane;
             system.RegisterOnTermination(() => lane.DisposeAsync().AsTask().Wait(TimeSpan.FromSeconds(10)));
         }
@@ -201,6 +203,7 @@ public sealed class TopicBus : IExtension
             throw new ArgumentException($"The payload of type {payload.GetType().FullName} on topic '{topic}' cannot be serialized: {e.Message}", nameof(payload), e);
         }
 
+        TopicLaneRule? rule = null;
         if (lane is not null)
         {
             // Raw bytes below the threshold stay below it, whatever the serializer adds around them.
@@ -210,7 +213,7 @@ public sealed class TopicBus : IExtension
                 return;
             }
 
-            var rule = lane.Settings.For(topic);
+            rule = lane.Settings.For(topic);
             if (serialized.Length > rule.MaxPayloadBytes)
             {
                 throw TooLarge(topic, serialized.Length, rule);
@@ -225,10 +228,99 @@ public sealed class TopicBus : IExtension
         Remember(topic);
         var publishedAt = UtcNow;
         sender ??= _nodeName;
-        var queue = _outbox.ShouldQueue();
-        foreach (var route in Volatile.Read(ref _routes).RoutesFor(topic))
+        var routes = Volatile.Read(ref _routes).RoutesFor(topic);
+        IReadOnlyList<string> copies = [];
+        if (lane is not null)
         {
-            _outbox.Send(route, new TopicEnvelope(topic, route, sender, publishedAt, serialized) { LocalPayload = payload, RawPayload = raw }, queue);
+            var targets = lane.TargetsFor(routes);
+            if (targets.Count > 0)
+            {
+                // A small message keeps a quality of service only where a rule names its topic; otherwise it is never dropped.
+                var qos = rule!.Pattern is null ? null : rule.Qos;
+                if (qos is { History: TopicHistory.Reliable })
+                {
+                    WaitForRoom(topic, routes, targets, qos);
+                }
+
+                Send(lane, targets, topic, sender, publishedAt, LaneBuffer.Wrap(serialized), raw ? LaneFrame.RawFlag : (byte)0, qos);
+                copies = targets.Nodes;
+            }
+
+            // Every other node with a lane got it there: DistributedPubSub is only for this node's own subscribers and
+            // for nodes without a lane.
+            if (lane.Laneless == 0 && !HasLocalSink(routes))
+            {
+                return;
+            }
+        }
+
+        var queue = _outbox.ShouldQueue();
+        foreach (var route in routes)
+        {
+            _outbox.Send(route, new TopicEnvelope(topic, route, sender, publishedAt, serialized) { LocalPayload = payload, RawPayload = raw, LaneCopies = copies }, queue);
+        }
+    }
+
+    // Queues the message on each target's lane; takes over the caller's reference to buffer. Returns its id.
+    private static long Send(TopicLane lane, LaneTargets targets, string topic, string sender, DateTimeOffset publishedAt, LaneBuffer buffer, byte flags, TopicQos? qos)
+    {
+        var id = lane.NextId();
+        foreach (var target in targets.Senders)
+        {
+            buffer.AddReference();
+            target.Enqueue(new LaneSender.Outgoing(id, topic, sender, publishedAt, buffer, flags, qos));
+        }
+
+        buffer.Release();
+        return id;
+    }
+
+    private bool HasLocalSink(string[] routes)
+    {
+        foreach (var route in routes)
+        {
+            if (_localSinks.ContainsKey(route))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    // A message that came whole over the lane goes to every local route it matches, in the order the lane delivers.
+    // Takes over the lane's reference to buffer.
+    private void DeliverFromLane(LaneFrame.Header header, LaneBuffer buffer)
+    {
+        try
+        {
+            var small = buffer.Length < Settings.Lane.Threshold;
+            var raw = (header.Flags & LaneFrame.RawFlag) != 0;
+            var shared = false;
+            foreach (var route in Volatile.Read(ref _routes).RoutesFor(header.Topic))
+            {
+                if (!_localSinks.TryGetValue(route, out var sink))
+                {
+                    continue;
+                }
+
+                if (small)
+                {
+                    // Raw bytes are handed to subscribers as they are: each route gets an array of its own.
+                    var bytes = shared && raw ? buffer.Span.ToArray() : buffer.Array;
+                    shared = true;
+                    sink.AcceptFromLane(new TopicEnvelope(header.Topic, route, header.Sender, header.PublishedAt, bytes) { RawPayload = raw }, null, header.Flags);
+                }
+                else
+                {
+                    buffer.AddReference();
+                    sink.AcceptFromLane(new TopicEnvelope(header.Topic, route, header.Sender, header.PublishedAt, []), buffer, header.Flags);
+                }
+            }
+        }
+        finally
+        {
+            buffer.Release();
         }
     }
 
@@ -276,17 +368,11 @@ public sealed class TopicBus : IExtension
             }
 
             Remember(topic);
-            var id = lane.NextId();
+            var publishedAt = UtcNow;
+            sender ??= _nodeName;
             var flags = raw ? LaneFrame.RawFlag : (byte)0;
-            var nodes = new string[targets.Count];
-            for (var i = 0; i < targets.Count; i++)
-            {
-                var (target, count) = targets[i];
-                nodes[i] = target.Peer;
-                buffer.AddReference();
-                target.Enqueue(new LaneSender.Outgoing(id, topic, buffer, flags, count, qos));
-            }
-
+            buffer.AddReference();
+            var id = Send(lane, targets, topic, sender, publishedAt, buffer, flags, qos);
             var localRoutes = 0;
             foreach (var route in routes)
             {
@@ -296,6 +382,13 @@ public sealed class TopicBus : IExtension
                 }
             }
 
+            // Every other node with a lane got it there, whole: DistributedPubSub is only for this node's own
+            // subscribers, and tells the nodes without a lane what they miss (they count it as unrouted).
+            if (localRoutes == 0 && lane.Laneless == 0)
+            {
+                return;
+            }
+
             object local = original;
             if (localRoutes > 0)
             {
@@ -303,9 +396,7 @@ public sealed class TopicBus : IExtension
                 local = new LocalLanePayload(original, buffer, raw, localRoutes);
             }
 
-            var reference = new LaneRef(_nodeName, id, buffer.Length, nodes);
-            var publishedAt = UtcNow;
-            sender ??= _nodeName;
+            var reference = new LaneRef(_nodeName, id, buffer.Length, targets.Nodes);
             var queue = _outbox.ShouldQueue();
             foreach (var route in routes)
             {
@@ -318,10 +409,10 @@ public sealed class TopicBus : IExtension
         }
     }
 
-    private void WaitForRoom(string topic, string[] routes, List<(LaneSender Sender, int Routes)> targets, TopicQos qos)
+    private void WaitForRoom(string topic, string[] routes, LaneTargets targets, TopicQos qos)
     {
         var deadline = Environment.TickCount64 + (long)_lane!.Settings.PublishTimeout.TotalMilliseconds;
-        foreach (var (target, _) in targets)
+        foreach (var target in targets.Senders)
         {
             if (!target.WaitForRoom(topic, qos, deadline))
             {
@@ -329,15 +420,21 @@ public sealed class TopicBus : IExtension
             }
         }
 
-        var wait = new SpinWait();
-        while (!LocalRoom(topic, routes, qos))
+        while (true)
         {
-            if (Environment.TickCount64 > deadline)
+            var room = _lane.Room.Next;
+            if (LocalRoom(topic, routes, qos))
+            {
+                return;
+            }
+
+            var left = deadline - Environment.TickCount64;
+            if (left <= 0)
             {
                 throw new TimeoutException($"The reliable topic '{topic}' still had {qos.Depth} messages waiting for a subscriber on this node after {_lane.Settings.PublishTimeout.TotalSeconds:0.###} s (cluster-node.topics.lane.publish-timeout).");
             }
 
-            wait.SpinOnce(sleep1Threshold: 10);
+            room.Wait(TimeSpan.FromMilliseconds(left));
         }
     }
 
@@ -357,6 +454,11 @@ public sealed class TopicBus : IExtension
     // Whether this node's reliable subscriptions of a topic have room; the lane reads no more payloads while not.
     private bool RoomFor(string topic)
     {
+        if (!_anyReliable)
+        {
+            return true;
+        }
+
         var qos = Settings.Lane.For(topic).Qos;
         return qos.History != TopicHistory.Reliable || LocalRoom(topic, Volatile.Read(ref _routes).RoutesFor(topic), qos);
     }
@@ -416,6 +518,9 @@ public sealed class TopicBus : IExtension
 
     internal void CountQosDrop() => Interlocked.Increment(ref _qosDropped);
 
+    /// <summary>A subscription on this node took a message from its queue, or ended: wakes what waits for room.</summary>
+    internal void RoomMade() => _lane?.Room.Set();
+
     internal void SetLocalSink(string route, RouteSink? sink)
     {
         if (sink is null)
@@ -428,9 +533,9 @@ public sealed class TopicBus : IExtension
         }
     }
 
-    internal bool IsLaneTarget(LaneRef lane)
+    internal bool IsLaneTarget(IReadOnlyList<string> targets)
     {
-        foreach (var target in lane.Targets)
+        foreach (var target in targets)
         {
             if (string.Equals(target, _nodeName, StringComparison.Ordinal))
             {
@@ -441,9 +546,6 @@ public sealed class TopicBus : IExtension
         return false;
     }
 
-    internal LaneClaim? ClaimLane(LaneRef lane, Action<LaneClaim> later) =>
-        _lane is { } own ? own.Inbox.Claim(lane.Node, lane.Id, later) : LaneClaim.Lost;
-
     internal void CountUnrouted(TopicEnvelope envelope)
     {
         if (Interlocked.Increment(ref _unrouted) == 1)
@@ -452,11 +554,6 @@ public sealed class TopicBus : IExtension
                 "Dropped a large payload on topic '{0}' from {1}: its publisher did not know of this node's subscription yet. Further such drops are counted (TopicBus.Unrouted), not logged.",
                 envelope.Topic, envelope.Lane?.Node);
         }
-    }
-
-    internal void CountLost(TopicEnvelope envelope)
-    {
-        // The lane that lost the bytes logged the break; here only the envelope is dropped.
     }
 
     /// <summary>The quality of service of a lane payload on <paramref name="topic"/>.</summary>

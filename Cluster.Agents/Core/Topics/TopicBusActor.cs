@@ -102,7 +102,13 @@ internal sealed class TopicBusActor : ReceiveActor, IWithTimers
     // large payloads for them come over the lane. Later subscriptions reach it as probe requests, ends as RouteLeft.
     private void OnMemberUp(Member member)
     {
-        if (IsPeer(member) && _bus.LaneInternals is { } lane && (_pubSubRole is null || _cluster.SelfRoles.Contains(_pubSubRole)))
+        if (!IsPeer(member) || _bus.LaneInternals is not { } lane)
+        {
+            return;
+        }
+
+        lane.MemberUp(member.Address.ToString());
+        if (_pubSubRole is null || _cluster.SelfRoles.Contains(_pubSubRole))
         {
             BusAt(member.Address).Tell(new LaneHello(lane.Host, lane.Port, [.. _subscriptions.Keys]));
         }
@@ -116,6 +122,8 @@ internal sealed class TopicBusActor : ReceiveActor, IWithTimers
             return;
         }
 
+        // The hello may come before this node's own event that the other is up: the lane from there is welcome already.
+        lane.MemberUp(Sender.Path.Address.ToString());
         lane.SetPeer(Sender.Path.Address.ToString(), hello.Host, hello.Port, hello.Routes);
         if (!hello.IsReply)
         {

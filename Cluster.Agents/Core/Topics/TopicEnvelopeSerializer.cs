@@ -22,7 +22,8 @@ namespace Cluster.Agents.Core.Topics;
 /// little-endian. <see cref="TopicEnvelope.LocalPayload"/> is not written. An envelope whose payload travels
 /// over the data lane has -1 for the payload's length, then its <see cref="LaneRef"/>: the node as a string, the id and
 /// the length as 64-bit integers, the number of target nodes and each as a string. An envelope whose payload is raw
-/// bytes (not serialized) has -2 there, then the payload's length and bytes.</para>
+/// bytes (not serialized) has -2 there, then the payload's length and bytes. An envelope with
+/// <see cref="TopicEnvelope.LaneCopies"/> has -3 first, then their number and each as a string, then the rest as above.</para>
 /// </remarks>
 public sealed class TopicEnvelopeSerializer : AkkaSerializer
 {
@@ -33,6 +34,7 @@ public sealed class TopicEnvelopeSerializer : AkkaSerializer
     private const byte BatchFormat = 2;
     private const int LaneMarker = -1;
     private const int RawMarker = -2;
+    private const int CopiesMarker = -3;
 
     /// <summary>Creates the serializer; Akka calls this from configuration.</summary>
     /// <param name="system">The actor system.</param>
@@ -135,7 +137,19 @@ public sealed class TopicEnvelopeSerializer : AkkaSerializer
 
     private static int Size(TopicEnvelope envelope) =>
         StringSize(envelope.Topic) + StringSize(RouteToWrite(envelope)) + StringSize(envelope.Sender)
-        + sizeof(long) + sizeof(short) + sizeof(int) + (envelope.Lane is { } lane ? LaneSize(lane) : envelope.Payload.Length + (envelope.RawPayload ? sizeof(int) : 0));
+        + sizeof(long) + sizeof(short) + sizeof(int) + (envelope.Lane is { } lane ? LaneSize(lane) : envelope.Payload.Length + (envelope.RawPayload ? sizeof(int) : 0))
+        + (envelope.LaneCopies.Count > 0 ? CopiesSize(envelope.LaneCopies) : 0);
+
+    private static int CopiesSize(IReadOnlyList<string> copies)
+    {
+        var size = sizeof(int) + sizeof(int);
+        foreach (var copy in copies)
+        {
+            size += StringSize(copy);
+        }
+
+        return size;
+    }
 
     // A lane reference stands where the payload's bytes would: its length field is -1.
     private static int LaneSize(LaneRef lane)
@@ -158,6 +172,18 @@ public sealed class TopicEnvelopeSerializer : AkkaSerializer
         at += sizeof(long);
         BinaryPrimitives.WriteInt16LittleEndian(span[at..], (short)envelope.PublishedAt.TotalOffsetMinutes);
         at += sizeof(short);
+        if (envelope.LaneCopies.Count > 0)
+        {
+            BinaryPrimitives.WriteInt32LittleEndian(span[at..], CopiesMarker);
+            at += sizeof(int);
+            BinaryPrimitives.WriteInt32LittleEndian(span[at..], envelope.LaneCopies.Count);
+            at += sizeof(int);
+            foreach (var copy in envelope.LaneCopies)
+            {
+                at += WriteString(span[at..], copy);
+            }
+        }
+
         if (envelope.Lane is { } lane)
         {
             BinaryPrimitives.WriteInt32LittleEndian(span[at..], LaneMarker);
@@ -200,6 +226,27 @@ public sealed class TopicEnvelopeSerializer : AkkaSerializer
         at += sizeof(short);
         var length = BinaryPrimitives.ReadInt32LittleEndian(span[at..]);
         at += sizeof(int);
+        IReadOnlyList<string> copies = [];
+        if (length == CopiesMarker)
+        {
+            var count = BinaryPrimitives.ReadInt32LittleEndian(span[at..]);
+            at += sizeof(int);
+            if (count < 0 || count > span.Length - at)
+            {
+                throw new ArgumentException($"an envelope cannot name {count} lane copies");
+            }
+
+            var names = new string[count];
+            for (var i = 0; i < count; i++)
+            {
+                names[i] = ReadString(span, ref at);
+            }
+
+            copies = names;
+            length = BinaryPrimitives.ReadInt32LittleEndian(span[at..]);
+            at += sizeof(int);
+        }
+
         if (length == LaneMarker)
         {
             var node = ReadString(span, ref at);
@@ -223,6 +270,7 @@ public sealed class TopicEnvelopeSerializer : AkkaSerializer
             return new TopicEnvelope(topic, route.Length == 0 ? topic : route, sender, new DateTimeOffset(ticks, offset), [])
             {
                 Lane = new LaneRef(node, id, laneLength, targets),
+                LaneCopies = copies,
             };
         }
 
@@ -235,6 +283,6 @@ public sealed class TopicEnvelopeSerializer : AkkaSerializer
 
         var payload = span.Slice(at, length).ToArray();
         at += length;
-        return new TopicEnvelope(topic, route.Length == 0 ? topic : route, sender, new DateTimeOffset(ticks, offset), payload) { RawPayload = raw };
+        return new TopicEnvelope(topic, route.Length == 0 ? topic : route, sender, new DateTimeOffset(ticks, offset), payload) { RawPayload = raw, LaneCopies = copies };
     }
 }

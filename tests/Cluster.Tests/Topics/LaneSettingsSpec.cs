@@ -55,7 +55,6 @@ public sealed class LaneSettingsSpec
     [InlineData("cluster-node.topics.lane.chunk-size = 1GiB", "cluster-node.topics.lane.chunk-size")]
     [InlineData("cluster-node.topics.lane.max-payload = lots", "cluster-node.topics.lane.max-payload")]
     [InlineData("cluster-node.topics.lane.port = 70000", "cluster-node.topics.lane.port")]
-    [InlineData("cluster-node.topics.lane.hold-timeout = 0s", "cluster-node.topics.lane.hold-timeout")]
     [InlineData("cluster-node.topics.lane.history = sometimes", "cluster-node.topics.lane.history")]
     [InlineData("cluster-node.topics.lane.depth = 0", "cluster-node.topics.lane.depth")]
     [InlineData("cluster-node.topics.lane.topics { \"cam/*\" { depth = 0 } }", "cluster-node.topics.lane.topics.\"cam/*\".depth")]

@@ -74,6 +74,28 @@ public sealed class LaneWireSpec : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public void An_envelope_keeps_the_nodes_that_got_it_over_their_lanes_with_raw_and_serialized_payloads()
+    {
+        var nodes = new[] { "akka.tcp://robot@10.0.0.3:4053", "akka.tcp://robot@10.0.0.4:4053" };
+
+        var raw = RoundTrip(new TopicEnvelope("imu", "glob:i*", "s", DateTimeOffset.UnixEpoch, [5, 6, 7]) { RawPayload = true, LaneCopies = nodes });
+        var batch = RoundTrip(new TopicBatch(
+        [
+            new TopicEnvelope("imu", "imu", "s", DateTimeOffset.UnixEpoch, [1]) { LaneCopies = nodes },
+            new TopicEnvelope("imu", "imu", "s", DateTimeOffset.UnixEpoch, [2]),
+        ]));
+
+        Assert.Equal(nodes, raw.LaneCopies);
+        Assert.True(raw.RawPayload);
+        Assert.Equal([5, 6, 7], raw.Payload);
+        Assert.Equal("glob:i*", raw.Route);
+        Assert.Equal(nodes, batch.Envelopes[0].LaneCopies);
+        Assert.Equal([1], batch.Envelopes[0].Payload);
+        Assert.Empty(batch.Envelopes[1].LaneCopies);
+        Assert.Equal([2], batch.Envelopes[1].Payload);
+    }
+
+    [Fact]
     public void The_lane_handshake_messages_survive_the_cluster_serializer()
     {
         var hello = RoundTrip(new LaneHello("10.0.0.2", 40123, ["camera/front", "glob:imu/*"], IsReply: true));

@@ -8,12 +8,18 @@ namespace Cluster.Agents.Core.Topics;
 /// a message goes to the subscriber's mailbox only while fewer than the topic's depth wait there (or are leased);
 /// otherwise it waits here, where keep-last drops the oldest and reliable makes the lane and the publisher wait.
 /// </summary>
-/// <remarks>Messages of topics without a quality of service go straight to the mailbox, unless others wait here before them.</remarks>
+/// <remarks>
+/// <para>Messages of topics without a quality of service go straight to the mailbox, unless others wait here before them.</para>
+/// <para>Whenever a message leaves the queue (or the subscription ends), the gate says so to the lane's
+/// <see cref="LaneSignal"/>, which wakes a lane or a publisher held back by a full reliable queue. The mailbox has no
+/// such hook, so while messages wait a timer looks at it every millisecond; a lease disposed looks at once.</para>
+/// </remarks>
 internal sealed class DeliveryGate
 {
     private static readonly TimeSpan PumpInterval = TimeSpan.FromMilliseconds(1);
     private readonly IActorRef _subscriber;
     private readonly Action _countDrop;
+    private readonly Action _roomMade;
     private readonly Lock _gate = new();
     private readonly Queue<Waiting> _pending = new();
     private Timer? _pump;
@@ -21,10 +27,11 @@ internal sealed class DeliveryGate
     private volatile int _waiting;
     private bool _closed;
 
-    public DeliveryGate(IActorRef subscriber, Action countDrop)
+    public DeliveryGate(IActorRef subscriber, Action countDrop, Action roomMade)
     {
         _subscriber = subscriber;
         _countDrop = countDrop;
+        _roomMade = roomMade;
     }
 
     /// <summary>Gets how many messages wait here.</summary>
@@ -106,6 +113,8 @@ internal sealed class DeliveryGate
             _pump?.Dispose();
             _pump = null;
         }
+
+        _roomMade();
     }
 
     // A lease counts as held from when it reaches the subscriber's mailbox until the subscriber disposes it.
@@ -114,7 +123,7 @@ internal sealed class DeliveryGate
         if (message.Payload is TopicLease lease)
         {
             Interlocked.Increment(ref _leases);
-            lease.Track(() => Interlocked.Decrement(ref _leases));
+            lease.Track(LeaseDisposed);
         }
 
         _subscriber.Tell(message, sender);
@@ -126,14 +135,25 @@ internal sealed class DeliveryGate
         return Math.Max(mailbox, Volatile.Read(ref _leases));
     }
 
+    private void LeaseDisposed()
+    {
+        Interlocked.Decrement(ref _leases);
+        if (_waiting > 0)
+        {
+            Pump();
+        }
+    }
+
     private void Pump()
     {
+        var taken = false;
         lock (_gate)
         {
             while (!_closed && _pending.TryPeek(out var head) && (head.Qos is null || Outstanding() < head.Qos.Depth))
             {
                 _pending.Dequeue();
                 Send(head.Message, head.Sender);
+                taken = true;
             }
 
             _waiting = _pending.Count;
@@ -143,6 +163,11 @@ internal sealed class DeliveryGate
                 _pump?.Dispose();
                 _pump = null;
             }
+        }
+
+        if (taken)
+        {
+            _roomMade();
         }
     }
 

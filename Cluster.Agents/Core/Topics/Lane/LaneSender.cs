@@ -4,9 +4,10 @@ using System.Net.Sockets;
 namespace Cluster.Agents.Core.Topics;
 
 /// <summary>
-/// This node's lane to one other node: a queue of payloads and one TCP connection that writes them in order, in
-/// chunks, straight from their pooled buffers. It connects when created, connects again after a break, and
-/// closes when the other node leaves the cluster.
+/// This node's lane to one other node: a queue of messages and one TCP connection that writes them in order. Large
+/// payloads go in chunks, straight from their pooled buffers; small ones are copied into one buffer with the ones
+/// queued behind them and written together, the buffer sent as soon as the queue is empty, so a lone message waits
+/// for nothing. It connects when created, connects again after a break, and closes when the other node leaves.
 /// </summary>
 internal sealed class LaneSender : IAsyncDisposable
 {
@@ -14,13 +15,14 @@ internal sealed class LaneSender : IAsyncDisposable
     private readonly Lock _gate = new();
     private readonly LinkedList<Outgoing> _queue = new();
     private readonly Dictionary<string, int> _perTopic = new(StringComparer.Ordinal);
-    private readonly SemaphoreSlim _signal = new(0);
-    private readonly SemaphoreSlim _room = new(0);
+    private readonly LaneSignal _queued = new();
+    private readonly LaneSignal _room = new();
     private readonly CancellationTokenSource _stop = new();
+    private const int BatchSize = 64 * 1024;
     private readonly Task _loop;
     private Socket? _socket;
     private long _breakAfter = -1;
-    private bool _closed;
+    private volatile bool _closed;
 
     public LaneSender(TopicLane lane, string peer, string host, int port)
     {
@@ -55,7 +57,7 @@ internal sealed class LaneSender : IAsyncDisposable
     /// <summary>Test hook: the connection breaks after writing this many bytes of the next payload's body.</summary>
     public void BreakInNextPayload(long afterBytes) => Interlocked.Exchange(ref _breakAfter, afterBytes);
 
-    /// <summary>Tells whether a reliable topic has room for one more payload on this lane.</summary>
+    /// <summary>Tells whether a reliable topic has room for one more message on this lane.</summary>
     public bool HasRoom(string topic, TopicQos qos)
     {
         lock (_gate)
@@ -67,17 +69,23 @@ internal sealed class LaneSender : IAsyncDisposable
     /// <summary>Waits until a reliable topic has room, at most until <paramref name="deadline"/>.</summary>
     public bool WaitForRoom(string topic, TopicQos qos, long deadline)
     {
-        while (!HasRoom(topic, qos))
+        // Every message taken off the queue signals, and so does closing.
+        while (true)
         {
-            if (Environment.TickCount64 > deadline || _closed)
+            var room = _room.Next;
+            if (HasRoom(topic, qos))
+            {
+                return true;
+            }
+
+            var left = deadline - Environment.TickCount64;
+            if (_closed || left <= 0)
             {
                 return false;
             }
 
-            _room.Wait(TimeSpan.FromMilliseconds(1));
+            room.Wait(TimeSpan.FromMilliseconds(left));
         }
-
-        return true;
     }
 
     /// <summary>Queues a payload; takes over one reference to its buffer. A keep-last topic drops its oldest waiting payload when full.</summary>
@@ -90,14 +98,18 @@ internal sealed class LaneSender : IAsyncDisposable
             {
                 dropped = payload;
             }
+            else if (payload.Qos is not { } qos)
+            {
+                _queue.AddLast(payload);
+            }
             else
             {
                 _perTopic.TryGetValue(payload.Topic, out var count);
-                if (count >= payload.Qos.Depth && payload.Qos.History == TopicHistory.KeepLast)
+                if (count >= qos.Depth && qos.History == TopicHistory.KeepLast)
                 {
                     for (var node = _queue.First; node is not null; node = node.Next)
                     {
-                        if (string.Equals(node.Value.Topic, payload.Topic, StringComparison.Ordinal))
+                        if (node.Value.Qos is not null && string.Equals(node.Value.Topic, payload.Topic, StringComparison.Ordinal))
                         {
                             dropped = node.Value;
                             _queue.Remove(node);
@@ -121,7 +133,7 @@ internal sealed class LaneSender : IAsyncDisposable
             }
         }
 
-        _signal.Release();
+        _queued.Set();
     }
 
     public async ValueTask DisposeAsync()
@@ -131,6 +143,7 @@ internal sealed class LaneSender : IAsyncDisposable
             _closed = true;
         }
 
+        _room.Set();
         await _stop.CancelAsync().ConfigureAwait(false);
         _socket?.Dispose();
         try
@@ -155,17 +168,23 @@ internal sealed class LaneSender : IAsyncDisposable
         _stop.Dispose();
     }
 
-    private Outgoing? Dequeue()
+    // Takes the next message, only if it is small enough for a batch when `small` is set.
+    private Outgoing? Dequeue(bool small = false)
     {
         lock (_gate)
         {
             var first = _queue.First;
-            if (first is null)
+            if (first is null || (small && !IsSmall(first.Value)))
             {
                 return null;
             }
 
             _queue.RemoveFirst();
+            if (first.Value.Qos is null)
+            {
+                return first.Value;
+            }
+
             var left = _perTopic[first.Value.Topic] - 1;
             if (left == 0)
             {
@@ -184,11 +203,13 @@ internal sealed class LaneSender : IAsyncDisposable
     {
         var token = _stop.Token;
         var scratch = new byte[4096];
+        var batch = new byte[BatchSize];
         var segments = new ArraySegment<byte>[2];
         while (!token.IsCancellationRequested)
         {
             Outgoing? current = null;
             long written = 0;
+            var batched = 0;
             var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
             _socket = socket;
             try
@@ -205,17 +226,28 @@ internal sealed class LaneSender : IAsyncDisposable
                 _lane.CountConnect();
                 while (true)
                 {
+                    var queued = _queued.Next;
                     current = Dequeue();
                     if (current is null)
                     {
-                        await _signal.WaitAsync(token).ConfigureAwait(false);
+                        await queued.WaitAsync(token).ConfigureAwait(false);
                         continue;
                     }
 
-                    _room.Release();
+                    _room.Set();
+                    if (IsSmall(current))
+                    {
+                        var first = current;
+                        current = null;
+                        batched = 0;
+                        await WriteBatchAsync(socket, first, batch, count => batched = count, token).ConfigureAwait(false);
+                        batched = 0;
+                        continue;
+                    }
+
                     written = 0;
                     await WriteAsync(socket, current, scratch, segments, w => written = w, token).ConfigureAwait(false);
-                    _lane.CountSent(current.Buffer.Length);
+                    _lane.CountSent(1, current.Buffer.Length);
                     current.Buffer.Release();
                     current = null;
                 }
@@ -233,6 +265,10 @@ internal sealed class LaneSender : IAsyncDisposable
                 {
                     _lane.OnSendBroken(Peer, current, written, e);
                     current.Buffer.Release();
+                }
+                else if (batched > 0)
+                {
+                    _lane.OnBatchBroken(Peer, batched, e);
                 }
                 else if (wasConnected)
                 {
@@ -256,9 +292,70 @@ internal sealed class LaneSender : IAsyncDisposable
         }
     }
 
+    private bool IsSmall(Outgoing message) =>
+        message.Buffer.Length < _lane.Settings.Threshold && message.Buffer.Length <= _lane.Settings.ChunkSize
+        && LaneFrame.MaxHeaderSize(message.Topic, message.Sender) + 4 + message.Buffer.Length <= BatchSize;
+
+    // Copies small messages into the batch while they come and fit, and writes it when the queue has none left that fits.
+    private async Task WriteBatchAsync(Socket socket, Outgoing first, byte[] batch, Action<int> progress, CancellationToken token)
+    {
+        var used = 0;
+        var count = 0;
+        var bytes = 0L;
+        var next = first;
+        while (next is not null)
+        {
+            if (used + LaneFrame.MaxHeaderSize(next.Topic, next.Sender) + 4 + next.Buffer.Length > batch.Length)
+            {
+                await SendAllAsync(socket, batch.AsMemory(0, used), token).ConfigureAwait(false);
+                CountBatch(count, bytes);
+                (used, count, bytes) = (0, 0, 0);
+            }
+
+            used += LaneFrame.WriteHeader(batch.AsSpan(used), next.Flags, next.Id, next.Buffer.Length, next.PublishedAt, next.Topic, next.Sender);
+            if (next.Buffer.Length > 0)
+            {
+                BinaryPrimitives.WriteUInt32LittleEndian(batch.AsSpan(used), (uint)next.Buffer.Length);
+                used += 4;
+                next.Buffer.Span.CopyTo(batch.AsSpan(used));
+                used += next.Buffer.Length;
+            }
+
+            count++;
+            bytes += next.Buffer.Length;
+            next.Buffer.Release();
+            progress(count);
+            next = Dequeue(small: true);
+            if (next is not null)
+            {
+                _room.Set();
+            }
+        }
+
+        await SendAllAsync(socket, batch.AsMemory(0, used), token).ConfigureAwait(false);
+        CountBatch(count, bytes);
+    }
+
+    private void CountBatch(int count, long bytes) => _lane.CountSent(count, bytes);
+
+    private static async Task SendAllAsync(Socket socket, ReadOnlyMemory<byte> bytes, CancellationToken token)
+    {
+        while (!bytes.IsEmpty)
+        {
+            var sent = await socket.SendAsync(bytes, SocketFlags.None, token).ConfigureAwait(false);
+            bytes = bytes[sent..];
+        }
+    }
+
     private async Task WriteAsync(Socket socket, Outgoing payload, byte[] scratch, ArraySegment<byte>[] segments, Action<long> progress, CancellationToken token)
     {
-        var header = LaneFrame.WriteHeader(scratch, payload.Flags, payload.Routes, payload.Id, payload.Buffer.Length, payload.Topic);
+        var size = LaneFrame.MaxHeaderSize(payload.Topic, payload.Sender) + 4;
+        if (size > scratch.Length)
+        {
+            scratch = new byte[size];
+        }
+
+        var header = LaneFrame.WriteHeader(scratch, payload.Flags, payload.Id, payload.Buffer.Length, payload.PublishedAt, payload.Topic, payload.Sender);
         var body = payload.Buffer.Array;
         var length = payload.Buffer.Length;
         var chunkSize = _lane.Settings.ChunkSize;
@@ -302,12 +399,13 @@ internal sealed class LaneSender : IAsyncDisposable
         }
     }
 
-    /// <summary>A payload waiting on a lane.</summary>
+    /// <summary>A message waiting on a lane.</summary>
     /// <param name="Id">Its id.</param>
     /// <param name="Topic">Its topic.</param>
-    /// <param name="Buffer">Its bytes; the queue holds one reference.</param>
+    /// <param name="Sender">Who published it.</param>
+    /// <param name="PublishedAt">When.</param>
+    /// <param name="Buffer">Its payload's bytes; the queue holds one reference.</param>
     /// <param name="Flags">Its lane flags.</param>
-    /// <param name="Routes">How many routes of the receiving node it is for.</param>
-    /// <param name="Qos">Its topic's quality of service.</param>
-    internal sealed record Outgoing(long Id, string Topic, LaneBuffer Buffer, byte Flags, int Routes, TopicQos Qos);
+    /// <param name="Qos">Its topic's quality of service, or null for a small message on a topic no rule names: never dropped.</param>
+    internal sealed record Outgoing(long Id, string Topic, string Sender, DateTimeOffset PublishedAt, LaneBuffer Buffer, byte Flags, TopicQos? Qos);
 }

@@ -42,10 +42,6 @@ public sealed record LaneSettings
     /// <value>The default is 0.</value>
     public int Port { get; init; }
 
-    /// <summary>Gets how long a node holds bytes that no envelope claims, or waits for bytes an envelope names, before dropping them.</summary>
-    /// <value>The default is 5 s.</value>
-    public TimeSpan HoldTimeout { get; init; } = TimeSpan.FromSeconds(5);
-
     /// <summary>Gets how long a broken or refused lane waits before it connects again.</summary>
     /// <value>The default is 200 ms.</value>
     public TimeSpan ReconnectInterval { get; init; } = TimeSpan.FromMilliseconds(200);
@@ -134,7 +130,6 @@ public sealed record LaneSettings
             MaxPayloadBytes = max,
             Hostname = section.GetString("hostname", ""),
             Port = ReadPort(section, at),
-            HoldTimeout = Positive(config, $"{at}.hold-timeout"),
             ReconnectInterval = Positive(config, $"{at}.reconnect-interval"),
             PublishTimeout = Positive(config, $"{at}.publish-timeout"),
             Qos = qos,

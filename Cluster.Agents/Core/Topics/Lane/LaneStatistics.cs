@@ -4,14 +4,12 @@ namespace Cluster.Agents.Core.Topics;
 /// <param name="Host">The host name or address the lane listens on.</param>
 /// <param name="Port">The lane's TCP port.</param>
 /// <param name="Connected">How many lanes to other nodes are connected now.</param>
-/// <param name="PayloadsSent">Payloads written whole to other nodes.</param>
+/// <param name="PayloadsSent">Messages written whole to other nodes, small and large.</param>
 /// <param name="BytesSent">Their bytes.</param>
-/// <param name="PayloadsReceived">Payloads that arrived whole from other nodes.</param>
+/// <param name="PayloadsReceived">Messages that arrived whole from other nodes, small and large.</param>
 /// <param name="BytesReceived">Their bytes.</param>
-/// <param name="SendBroken">Payloads dropped because the lane broke while writing them.</param>
+/// <param name="SendBroken">Messages dropped because the lane broke while writing them.</param>
 /// <param name="ReceiveBroken">Payloads dropped because the lane broke while reading them; none is ever delivered truncated.</param>
-/// <param name="Lost">Envelopes dropped because their bytes never came.</param>
-/// <param name="Unclaimed">Payloads dropped because no envelope claimed them in time.</param>
 /// <param name="QosDropped">Payloads a keep-last topic dropped for newer ones, on outgoing lanes and at subscribers.</param>
 /// <param name="Connects">Lane connections made, first ones and reconnections.</param>
 /// <param name="BuffersRented">Buffers taken from the lane's pool.</param>
@@ -26,8 +24,6 @@ public sealed record LaneStatistics(
     long BytesReceived,
     long SendBroken,
     long ReceiveBroken,
-    long Lost,
-    long Unclaimed,
     long QosDropped,
     long Connects,
     long BuffersRented,

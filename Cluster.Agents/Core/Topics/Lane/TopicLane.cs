@@ -8,19 +8,23 @@ using Akka.Event;
 namespace Cluster.Agents.Core.Topics;
 
 /// <summary>
-/// The node's data lane: a TCP listener for the other nodes' payloads, one <see cref="LaneSender"/> per other node,
-/// the routes each other node subscribes to (as its bus told this one), and the inbox where arriving payloads wait
-/// for their envelopes. The bus's actor opens and closes the senders with cluster membership.
+/// The node's data lane: a TCP listener for the other nodes' messages, one <see cref="LaneSender"/> per other node,
+/// and the routes each other node subscribes to (as its bus told this one). A message arrives whole, with its
+/// topic, sender and time, and goes to the bus to deliver. The bus's actor opens and closes the senders with
+/// cluster membership.
 /// </summary>
 internal sealed class TopicLane : IAsyncDisposable
 {
     private readonly ILoggingAdapter _log;
     private readonly Func<string, bool> _roomFor;
+    private readonly Action<LaneFrame.Header, LaneBuffer> _deliver;
+    private readonly ConcurrentDictionary<string, byte> _members = new(StringComparer.Ordinal);
+    private int _laneless;
+    private ConcurrentDictionary<string[], LaneTargets> _targets = new(ReferenceEqualityComparer.Instance);
     private readonly ConcurrentDictionary<string, Peer> _peers = new(StringComparer.Ordinal);
     private readonly Socket _listener;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _accept;
-    private readonly Timer _sweep;
     private readonly ConcurrentDictionary<Socket, byte> _inbound = new();
     private readonly long _largest;
     private long _lastId;
@@ -38,12 +42,14 @@ internal sealed class TopicLane : IAsyncDisposable
     /// <param name="host">The host name or address to listen on and tell the others.</param>
     /// <param name="log">Where breaks are logged.</param>
     /// <param name="roomFor">Whether this node's reliable subscriptions of a topic have room; the lane reads no more while not.</param>
-    public TopicLane(LaneSettings settings, string node, string host, ILoggingAdapter log, Func<string, bool> roomFor)
+    /// <param name="deliver">Delivers a message that arrived whole; takes over the one reference to its bytes.</param>
+    public TopicLane(LaneSettings settings, string node, string host, ILoggingAdapter log, Func<string, bool> roomFor, Action<LaneFrame.Header, LaneBuffer> deliver)
     {
         Settings = settings;
         Node = node;
         _log = log;
         _roomFor = roomFor;
+        _deliver = deliver;
         _largest = Math.Max(settings.MaxPayloadBytes, settings.Topics.IsEmpty ? 0 : settings.Topics.Max(rule => rule.MaxPayloadBytes));
         Pool = new LanePool(Math.Min(_largest, 1L << 30));
         var address = IPAddress.TryParse(host, out var parsed) ? parsed : IPAddress.Any;
@@ -53,8 +59,6 @@ internal sealed class TopicLane : IAsyncDisposable
         Host = host;
         Port = ((IPEndPoint)_listener.LocalEndPoint!).Port;
         _accept = Task.Run(AcceptAsync);
-        var sweep = TimeSpan.FromTicks(Math.Max(settings.HoldTimeout.Ticks / 4, TimeSpan.TicksPerMillisecond * 10));
-        _sweep = new Timer(_ => Inbox.Sweep(Settings.HoldTimeout), null, sweep, sweep);
     }
 
     public LaneSettings Settings { get; }
@@ -67,7 +71,14 @@ internal sealed class TopicLane : IAsyncDisposable
 
     public LanePool Pool { get; }
 
-    public LaneInbox Inbox { get; } = new();
+    /// <summary>Gets the signal the node's subscriptions give when they take a message from a full queue.</summary>
+    public LaneSignal Room { get; } = new();
+
+    /// <summary>
+    /// Gets how many other nodes of the cluster with the pub-sub role have no lane from this node (yet): while any has,
+    /// a publish also goes through DistributedPubSub, which reaches them.
+    /// </summary>
+    public int Laneless => Volatile.Read(ref _laneless);
 
     /// <summary>Gets the id after the last one handed out: where a new connection starts when nothing waits.</summary>
     public long NextIdAfterLast => Interlocked.Read(ref _lastId) + 1;
@@ -84,8 +95,6 @@ internal sealed class TopicLane : IAsyncDisposable
         Interlocked.Read(ref _bytesReceived),
         Interlocked.Read(ref _sendBroken),
         Interlocked.Read(ref _receiveBroken),
-        Inbox.Lost,
-        Inbox.Unclaimed,
         Interlocked.Read(ref _qosDropped),
         Interlocked.Read(ref _connects),
         Pool.Rented,
@@ -106,10 +115,20 @@ internal sealed class TopicLane : IAsyncDisposable
             }
         }
 
+        Changed();
         if (old is not null)
         {
             _ = old.DisposeAsync().AsTask();
         }
+
+        Recount();
+    }
+
+    /// <summary>A node with the pub-sub role is up: until it tells where its lane listens, publishes reach it through DistributedPubSub.</summary>
+    public void MemberUp(string address)
+    {
+        _members.TryAdd(address, 0);
+        Recount();
     }
 
     public void AddRoute(string address, string route)
@@ -119,6 +138,8 @@ internal sealed class TopicLane : IAsyncDisposable
         {
             peer.Routes = peer.Routes.Add(route);
         }
+
+        Changed();
     }
 
     public void RemoveRoute(string address, string route)
@@ -129,6 +150,8 @@ internal sealed class TopicLane : IAsyncDisposable
             {
                 peer.Routes = peer.Routes.Remove(route);
             }
+
+            Changed();
         }
     }
 
@@ -140,13 +163,53 @@ internal sealed class TopicLane : IAsyncDisposable
             _ = sender.DisposeAsync().AsTask();
         }
 
-        Inbox.Forget(address);
+        Changed();
+        _members.TryRemove(address, out _);
+        Recount();
     }
 
-    /// <summary>Gets the lanes to the nodes that subscribe to any of <paramref name="routes"/>, with how many of them each.</summary>
-    public List<(LaneSender Sender, int Routes)> TargetsFor(string[] routes)
+    private void Recount()
     {
-        var targets = new List<(LaneSender, int)>(_peers.Count);
+        lock (_members)
+        {
+            var laneless = 0;
+            foreach (var member in _members.Keys)
+            {
+                if (!_peers.TryGetValue(member, out var peer) || peer.Sender is null)
+                {
+                    laneless++;
+                }
+            }
+
+            Volatile.Write(ref _laneless, laneless);
+        }
+    }
+
+    /// <summary>Gets the lanes to the nodes that subscribe to any of <paramref name="routes"/>, and those nodes' addresses.</summary>
+    /// <remarks>
+    /// Cached per routes array (the route table hands out one per topic) until a lane or a node's routes change, so a
+    /// stream of publishes on one topic looks its targets up once.
+    /// </remarks>
+    public LaneTargets TargetsFor(string[] routes)
+    {
+        var cache = Volatile.Read(ref _targets);
+        if (cache.TryGetValue(routes, out var targets))
+        {
+            return targets;
+        }
+
+        if (cache.Count >= 10_000)
+        {
+            Changed();
+            cache = Volatile.Read(ref _targets);
+        }
+
+        return cache.GetOrAdd(routes, Compute);
+    }
+
+    private LaneTargets Compute(string[] routes)
+    {
+        var senders = new List<LaneSender>(_peers.Count);
         foreach (var peer in _peers.Values)
         {
             var sender = peer.Sender;
@@ -156,23 +219,22 @@ internal sealed class TopicLane : IAsyncDisposable
             }
 
             var subscribed = peer.Routes;
-            var count = 0;
             foreach (var route in routes)
             {
                 if (subscribed.Contains(route))
                 {
-                    count++;
+                    senders.Add(sender);
+                    break;
                 }
-            }
-
-            if (count > 0)
-            {
-                targets.Add((sender, count));
             }
         }
 
-        return targets;
+        return senders.Count == 0 ? LaneTargets.None : new LaneTargets([.. senders], [.. senders.Select(sender => sender.Peer)]);
     }
+
+    // A lane or a node's routes changed: targets are looked up afresh.
+    private void Changed() =>
+        Volatile.Write(ref _targets, new ConcurrentDictionary<string[], LaneTargets>(ReferenceEqualityComparer.Instance));
 
     /// <summary>Test hook: the lane to <paramref name="address"/> breaks after this many bytes of its next payload.</summary>
     public bool BreakInNextPayload(string address, long afterBytes)
@@ -192,9 +254,9 @@ internal sealed class TopicLane : IAsyncDisposable
     /// <summary>Gets whether the lane to <paramref name="address"/> is connected.</summary>
     public bool IsConnected(string address) => _peers.TryGetValue(address, out var peer) && peer.Sender?.Connected == true;
 
-    internal void CountSent(long bytes)
+    internal void CountSent(int messages, long bytes)
     {
-        Interlocked.Increment(ref _sent);
+        Interlocked.Add(ref _sent, messages);
         Interlocked.Add(ref _bytesSent, bytes);
     }
 
@@ -210,13 +272,20 @@ internal sealed class TopicLane : IAsyncDisposable
             peer, written, payload.Buffer.Length, payload.Topic, Interlocked.Read(ref _sendBroken), e.Message);
     }
 
+    internal void OnBatchBroken(string peer, int messages, Exception e)
+    {
+        Interlocked.Add(ref _sendBroken, messages);
+        _log.Warning(
+            "The lane to {0} broke while writing {1} small messages: they are dropped ({2} so far), the lane connects again. {3}",
+            peer, messages, Interlocked.Read(ref _sendBroken), e.Message);
+    }
+
     internal void OnSenderClosed(string peer, Exception e) =>
         _log.Info("The lane to {0} closed between payloads; it connects again. {1}", peer, e.Message);
 
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync().ConfigureAwait(false);
-        await _sweep.DisposeAsync().ConfigureAwait(false);
         _listener.Dispose();
         foreach (var socket in _inbound.Keys)
         {
@@ -238,8 +307,6 @@ internal sealed class TopicLane : IAsyncDisposable
         catch (Exception e) when (e is OperationCanceledException or TimeoutException or ObjectDisposedException or SocketException)
         {
         }
-
-        Inbox.Clear();
     }
 
     private async Task AcceptAsync()
@@ -265,18 +332,27 @@ internal sealed class TopicLane : IAsyncDisposable
     private async Task ReceiveAsync(Socket socket)
     {
         var token = _stop.Token;
+        var reader = new LaneReader(socket);
         var scratch = new byte[1024];
+        var names = new LaneFrame.Names();
         string node = "?";
         LaneFrame.Header? header = null;
         LaneBuffer? buffer = null;
         long got = 0;
         try
         {
-            (node, var firstId) = await LaneFrame.ReadPreambleAsync(socket, scratch, token).ConfigureAwait(false);
-            Inbox.Connected(node, firstId);
+            (node, _) = await LaneFrame.ReadPreambleAsync(reader, token).ConfigureAwait(false);
+            // Messages from a lane are delivered as they come, so only a node the cluster has seen up may open one.
+            if (!_members.ContainsKey(node))
+            {
+                _log.Warning("A lane connection from {0} names {1}, which is not a node of the cluster seen up here; it is closed.", socket.RemoteEndPoint, node);
+                return;
+            }
+
             while (true)
             {
-                header = await LaneFrame.ReadHeaderAsync(socket, scratch, token).ConfigureAwait(false);
+                // A stream of small messages is mostly in the reader's buffer already: parsed there, without awaiting.
+                header = LaneFrame.TryReadHeader(reader, names) ?? await LaneFrame.ReadHeaderAsync(reader, scratch, names, token).ConfigureAwait(false);
                 if (header is null)
                 {
                     return;
@@ -287,25 +363,39 @@ internal sealed class TopicLane : IAsyncDisposable
                     throw new InvalidDataException($"A payload of {header.Length:N0} bytes on topic '{header.Topic}' is larger than any this node accepts ({_largest:N0}).");
                 }
 
-                // A reliable subscription that is full holds the lane: TCP carries the wait back to the publisher.
-                while (!_roomFor(header.Topic))
+                if (!_roomFor(header.Topic))
                 {
-                    Inbox.Touch(node);
-                    await Task.Delay(1, token).ConfigureAwait(false);
+                    await WaitForRoomAsync(header.Topic, token).ConfigureAwait(false);
                 }
 
-                buffer = Pool.Rent(header.Length);
+                // Small payloads are delivered as arrays anyway: they are read into one of their own, not a pooled one.
+                buffer = header.Length < Settings.Threshold ? LaneBuffer.Wrap(new byte[header.Length]) : Pool.Rent(header.Length);
                 got = 0;
                 while (got < header.Length)
                 {
-                    await LaneFrame.ReadExactlyAsync(socket, scratch.AsMemory(0, 4), token).ConfigureAwait(false);
-                    var chunk = BinaryPrimitives.ReadUInt32LittleEndian(scratch);
-                    if (chunk > header.Length - got)
+                    uint chunk;
+                    if (reader.Buffered.Length >= 4)
                     {
-                        throw new InvalidDataException($"A chunk of {chunk:N0} bytes overruns a payload of {header.Length:N0} bytes at {got:N0}.");
+                        chunk = BinaryPrimitives.ReadUInt32LittleEndian(reader.Buffered);
+                        CheckChunk(chunk, header.Length, got);
+                        if (reader.Buffered.Length - 4 >= chunk)
+                        {
+                            reader.Buffered.Slice(4, (int)chunk).CopyTo(buffer.Array.AsSpan((int)got));
+                            reader.Advance(4 + (int)chunk);
+                            got += chunk;
+                            continue;
+                        }
+
+                        reader.Advance(4);
+                    }
+                    else
+                    {
+                        await reader.ReadExactlyAsync(scratch.AsMemory(0, 4), token).ConfigureAwait(false);
+                        chunk = BinaryPrimitives.ReadUInt32LittleEndian(scratch);
+                        CheckChunk(chunk, header.Length, got);
                     }
 
-                    await LaneFrame.ReadExactlyAsync(socket, buffer.Array.AsMemory((int)got, (int)chunk), token).ConfigureAwait(false);
+                    await reader.ReadExactlyAsync(buffer.Array.AsMemory((int)got, (int)chunk), token).ConfigureAwait(false);
                     got += chunk;
                 }
 
@@ -313,7 +403,7 @@ internal sealed class TopicLane : IAsyncDisposable
                 Interlocked.Add(ref _bytesReceived, header.Length);
                 var whole = buffer;
                 buffer = null;
-                Inbox.Arrived(node, header.Id, whole, header.Flags, header.Routes);
+                _deliver(header, whole);
                 header = null;
             }
         }
@@ -321,10 +411,9 @@ internal sealed class TopicLane : IAsyncDisposable
         {
             if (buffer is not null && header is not null)
             {
-                // Never a truncated payload: what came of it is dropped, and its envelope learns that it is lost.
+                // Never a truncated payload: what came of it is dropped.
                 buffer.Release();
                 Interlocked.Increment(ref _receiveBroken);
-                Inbox.Broke(node, header.Id);
                 if (!token.IsCancellationRequested)
                 {
                     _log.Warning(
@@ -344,10 +433,44 @@ internal sealed class TopicLane : IAsyncDisposable
         }
     }
 
+    private static void CheckChunk(uint chunk, long length, long got)
+    {
+        if (chunk > length - got || chunk == 0)
+        {
+            throw new InvalidDataException($"A chunk of {chunk:N0} bytes does not fit a payload of {length:N0} bytes at {got:N0}.");
+        }
+    }
+
+    // A reliable subscription that is full holds the lane: TCP carries the wait back to the publisher. A subscription
+    // that takes a message from its full queue wakes it.
+    private async Task WaitForRoomAsync(string topic, CancellationToken token)
+    {
+        while (true)
+        {
+            var room = Room.Next;
+            if (_roomFor(topic))
+            {
+                return;
+            }
+
+            await room.WaitAsync(token).ConfigureAwait(false);
+        }
+    }
+
     private sealed class Peer
     {
         public ImmutableHashSet<string> Routes { get; set; } = ImmutableHashSet.Create<string>(StringComparer.Ordinal);
 
         public LaneSender? Sender { get; set; }
     }
+}
+
+/// <summary>The lanes a publish goes to, and the addresses of their nodes.</summary>
+/// <param name="Senders">The lanes.</param>
+/// <param name="Nodes">Their nodes' addresses, in the same order.</param>
+internal sealed record LaneTargets(LaneSender[] Senders, string[] Nodes)
+{
+    public static LaneTargets None { get; } = new([], []);
+
+    public int Count => Senders.Length;
 }
