@@ -218,6 +218,12 @@ public static class HoconSyntax
             var (line, column) = (_line, _column);
             if (Next(1) == '"' && Next(2) == '"')
             {
+                // Akka's reader takes such a key apart differently and can loop on what follows it.
+                if (_atKey && !InList)
+                {
+                    Fail(line, column, "a \"\"\" string cannot be a key: quote a key with one pair of quotes (\"key\").");
+                }
+
                 Advance();
                 Advance();
                 Advance();

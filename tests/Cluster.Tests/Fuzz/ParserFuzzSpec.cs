@@ -263,6 +263,7 @@ public sealed class ParserFuzzSpec
     [InlineData("a { b = [1, 2, 3],  c = ${%a[[.b} }", ":1:25: HOCON syntax error: the substitution ${%a[[.b} must name a key")]
     [InlineData("a { b = [1, 2, 3], c = ${\"[\"\".b} }", "must name a key as a dotted path")]
     [InlineData("a = ${}", "the substitution ${} must name a key")]
+    [InlineData("\"\"\"\"=\"\"\"m\"\"\"[\\\"\"\"", ":1:1: HOCON syntax error: a \"\"\" string cannot be a key")]
     [InlineData("a = 1\na = ${a}", "the substitution ${a} refers back")]
     [InlineData("a = ${?a}", ":1:5: HOCON syntax error: an optional substitution ${?...} is not supported")]
     [InlineData("a { b = ${a} }", "the substitution ${a} refers back")]
