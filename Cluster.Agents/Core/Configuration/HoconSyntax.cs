@@ -224,6 +224,12 @@ public static class HoconSyntax
                     Fail(line, column, "a \"\"\" string cannot be a key: quote a key with one pair of quotes (\"key\").");
                 }
 
+                // Akka's reader reads four quotes as an empty string and a quote, and can loop on what follows.
+                if (Next(3) == '"')
+                {
+                    Fail(line, column, "a \"\"\" string cannot start with a quote: Akka.NET's HOCON reader takes \"\"\"\" apart differently; start it with another character.");
+                }
+
                 Advance();
                 Advance();
                 Advance();

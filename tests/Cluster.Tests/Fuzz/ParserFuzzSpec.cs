@@ -264,6 +264,7 @@ public sealed class ParserFuzzSpec
     [InlineData("a { b = [1, 2, 3], c = ${\"[\"\".b} }", "must name a key as a dotted path")]
     [InlineData("a = ${}", "the substitution ${} must name a key")]
     [InlineData("\"\"\"\"=\"\"\"m\"\"\"[\\\"\"\"", ":1:1: HOCON syntax error: a \"\"\" string cannot be a key")]
+    [InlineData("[]\"\"\"\":[?\"\"\"", ":1:3: HOCON syntax error: a \"\"\" string cannot start with a quote")]
     [InlineData("a = 1\na = ${a}", "the substitution ${a} refers back")]
     [InlineData("a = ${?a}", ":1:5: HOCON syntax error: an optional substitution ${?...} is not supported")]
     [InlineData("a { b = ${a} }", "the substitution ${a} refers back")]
