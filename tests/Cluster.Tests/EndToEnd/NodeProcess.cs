@@ -200,6 +200,7 @@ public sealed partial class NodeProcess : IAsyncDisposable
     public async Task<int> WaitForLineIndexAsync(string text, TimeSpan timeout, int from = 0)
     {
         using var deadline = new CancellationTokenSource(timeout);
+        var drained = false;
         while (true)
         {
             var lines = Lines;
@@ -209,6 +210,21 @@ public sealed partial class NodeProcess : IAsyncDisposable
                 {
                     return index;
                 }
+            }
+
+            if (HasExited && !drained)
+            {
+                // The exit can be seen before the last lines are read: wait for the output's end, then look once more.
+                drained = true;
+                try
+                {
+                    await _launcher.WaitForExitAsync(deadline.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                }
+
+                continue;
             }
 
             if (HasExited)
