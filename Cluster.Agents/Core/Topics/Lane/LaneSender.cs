@@ -23,6 +23,9 @@ internal sealed class LaneSender : IAsyncDisposable
     private Socket? _socket;
     private long _breakAfter = -1;
     private volatile bool _closed;
+    // bytes of waiting messages that no quality of service bounds, and whether their overflow was logged since the queue last emptied
+    private long _unruledBytes;
+    private bool _overflowLogged;
 
     public LaneSender(TopicLane lane, string peer, string host, int port)
     {
@@ -88,10 +91,16 @@ internal sealed class LaneSender : IAsyncDisposable
         }
     }
 
-    /// <summary>Queues a payload; takes over one reference to its buffer. A keep-last topic drops its oldest waiting payload when full.</summary>
+    /// <summary>
+    /// Queues a payload; takes over one reference to its buffer. A keep-last topic drops its oldest waiting payload when
+    /// full; a message of a topic without a quality of service is dropped when the bytes of such messages waiting would
+    /// pass <see cref="LaneSettings.MaxQueued"/>.
+    /// </summary>
     public void Enqueue(Outgoing payload)
     {
         Outgoing? dropped = null;
+        var overflow = false;
+        long waiting = 0;
         lock (_gate)
         {
             if (_closed)
@@ -100,7 +109,20 @@ internal sealed class LaneSender : IAsyncDisposable
             }
             else if (payload.Qos is not { } qos)
             {
-                _queue.AddLast(payload);
+                if (_unruledBytes + payload.Buffer.Length > _lane.Settings.MaxQueued)
+                {
+                    // Only a lane that stays down (or a peer that reads far slower than this node publishes) gets here:
+                    // the newest message is dropped, so memory stays bounded while the peer is still a member.
+                    dropped = payload;
+                    overflow = !_overflowLogged;
+                    _overflowLogged = true;
+                    waiting = _unruledBytes;
+                }
+                else
+                {
+                    _unruledBytes += payload.Buffer.Length;
+                    _queue.AddLast(payload);
+                }
             }
             else
             {
@@ -130,6 +152,10 @@ internal sealed class LaneSender : IAsyncDisposable
             if (!ReferenceEquals(dropped, payload))
             {
                 _lane.CountQosDrop();
+            }
+            else if (!_closed)
+            {
+                _lane.CountQueueDrop(Peer, payload.Topic, waiting, overflow);
             }
         }
 
@@ -163,6 +189,7 @@ internal sealed class LaneSender : IAsyncDisposable
 
             _queue.Clear();
             _perTopic.Clear();
+            _unruledBytes = 0;
         }
 
         _stop.Dispose();
@@ -182,6 +209,12 @@ internal sealed class LaneSender : IAsyncDisposable
             _queue.RemoveFirst();
             if (first.Value.Qos is null)
             {
+                _unruledBytes -= first.Value.Buffer.Length;
+                if (_unruledBytes == 0)
+                {
+                    _overflowLogged = false;
+                }
+
                 return first.Value;
             }
 

@@ -34,6 +34,13 @@ public sealed record LaneSettings
     /// <value>The default is 64 MiB.</value>
     public long MaxPayloadBytes { get; init; } = 64L * 1024 * 1024;
 
+    /// <summary>
+    /// Gets the most bytes of messages on topics without a quality of service that may wait on one lane (while it is
+    /// down, or its node reads slower than this one publishes); a message that would pass it is dropped and counted.
+    /// </summary>
+    /// <value>The default is 64 MiB.</value>
+    public long MaxQueued { get; init; } = 64L * 1024 * 1024;
+
     /// <summary>Gets the address the lane listens on; empty for the node's remoting host name.</summary>
     /// <value>The default is empty.</value>
     public string Hostname { get; init; } = "";
@@ -128,6 +135,7 @@ public sealed record LaneSettings
             Threshold = threshold,
             ChunkSize = (int)chunk,
             MaxPayloadBytes = max,
+            MaxQueued = Bytes(section, at, "max-queued", 1),
             Hostname = section.GetString("hostname", ""),
             Port = ReadPort(section, at),
             ReconnectInterval = Positive(config, $"{at}.reconnect-interval"),

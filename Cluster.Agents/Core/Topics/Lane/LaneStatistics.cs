@@ -14,6 +14,10 @@ namespace Cluster.Agents.Core.Topics;
 /// <param name="Connects">Lane connections made, first ones and reconnections.</param>
 /// <param name="BuffersRented">Buffers taken from the lane's pool.</param>
 /// <param name="BuffersReturned">Buffers given back to it.</param>
+/// <param name="QueueDropped">
+/// Messages of topics without a quality of service dropped because the bytes of such messages waiting on one lane
+/// would pass <c>cluster-node.topics.lane.max-queued</c> (a lane that stays down while its node is still a member).
+/// </param>
 public sealed record LaneStatistics(
     string Host,
     int Port,
@@ -27,4 +31,5 @@ public sealed record LaneStatistics(
     long QosDropped,
     long Connects,
     long BuffersRented,
-    long BuffersReturned);
+    long BuffersReturned,
+    long QueueDropped);

@@ -35,6 +35,7 @@ internal sealed class TopicLane : IAsyncDisposable
     private long _sendBroken;
     private long _receiveBroken;
     private long _qosDropped;
+    private long _queueDropped;
     private long _connects;
 
     /// <param name="settings">The lane's settings.</param>
@@ -98,7 +99,8 @@ internal sealed class TopicLane : IAsyncDisposable
         Interlocked.Read(ref _qosDropped),
         Interlocked.Read(ref _connects),
         Pool.Rented,
-        Pool.Returned);
+        Pool.Returned,
+        Interlocked.Read(ref _queueDropped));
 
     /// <summary>Records where another node's lane listens and which routes it subscribes to; opens the lane to it.</summary>
     public void SetPeer(string address, string host, int port, IEnumerable<string> routes)
@@ -261,6 +263,17 @@ internal sealed class TopicLane : IAsyncDisposable
     }
 
     internal void CountQosDrop() => Interlocked.Increment(ref _qosDropped);
+
+    internal void CountQueueDrop(string peer, string topic, long waiting, bool log)
+    {
+        var dropped = Interlocked.Increment(ref _queueDropped);
+        if (log)
+        {
+            _log.Warning(
+                "The lane to {0} already has {1:N0} bytes of messages waiting (cluster-node.topics.lane.max-queued = {2:N0}): a message on topic '{3}' is dropped, and so is each new one on a topic without a rule until the lane drains ({4} dropped so far; LaneStatistics.QueueDropped counts them).",
+                peer, waiting, Settings.MaxQueued, topic, dropped);
+        }
+    }
 
     internal void CountConnect() => Interlocked.Increment(ref _connects);
 
