@@ -62,17 +62,47 @@ public static class ClusterHocon
         }
 
         HoconSyntax.Check(text, path);
-        Config config;
-        try
-        {
-            config = ConfigurationFactory.ParseString(text);
-        }
-        catch (Exception e) when (e is not ClusterConfigurationException)
-        {
-            throw new ClusterConfigurationException("--config", path, $"not valid HOCON: {e.Message}", e);
-        }
-
+        var config = Parse(text, path, ParseLimit);
         HoconSubstitutions.Check(config.Root, path);
         return config;
+    }
+
+    /// <summary>How long Akka's HOCON reader may take over one file before the file is refused.</summary>
+    internal static readonly TimeSpan ParseLimit = TimeSpan.FromSeconds(10);
+
+    // Akka's reader loops forever on some malformed texts. HoconSyntax refuses every shape known to do that, and this
+    // bound makes any shape not yet known a clear error naming the file instead of a node that never starts. The
+    // reader's thread cannot be stopped; it is a background thread, so it does not keep the process alive.
+    internal static Config Parse(string text, string path, TimeSpan limit)
+    {
+        Config? config = null;
+        Exception? error = null;
+        var reader = new Thread(
+            () =>
+            {
+                try
+                {
+                    config = ConfigurationFactory.ParseString(text);
+                }
+                catch (Exception e)
+                {
+                    error = e;
+                }
+            },
+            maxStackSize: 16 * 1024 * 1024)
+        {
+            IsBackground = true,
+            Name = "hocon-reader",
+        };
+        reader.Start();
+        if (!reader.Join(limit))
+        {
+            throw new ClusterConfigurationException(
+                "--config",
+                path,
+                $"Akka's HOCON reader did not finish reading it within {limit.TotalSeconds:0.###} s; it loops on some malformed texts. Check the file's last edits for an unclosed string, bracket or substitution.");
+        }
+
+        return error is null ? config! : throw new ClusterConfigurationException("--config", path, $"not valid HOCON: {error.Message}", error);
     }
 }

@@ -45,4 +45,25 @@ public sealed class HoconSyntaxSpec
             HoconSyntax.Check(File.ReadAllText(file), file);
         }
     }
+
+    [Fact]
+    public void A_file_the_reader_does_not_finish_in_time_is_refused_naming_the_file()
+    {
+        // A large valid file and no time at all stand in for a text Akka's reader loops on, which the scanner refuses.
+        var text = string.Concat(Enumerable.Range(0, 100_000).Select(i => $"key{i} = {i}\n"));
+
+        var error = Assert.Throws<ClusterConfigurationException>(() => ClusterHocon.Parse(text, "slow.conf", TimeSpan.Zero));
+
+        Assert.Equal("--config", error.Key);
+        Assert.Equal("slow.conf", error.Value);
+        Assert.Contains("did not finish reading it within 0 s", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_file_read_within_the_limit_gives_its_settings()
+    {
+        var config = ClusterHocon.Parse("a { b = 42 }\n", "fine.conf", ClusterHocon.ParseLimit);
+
+        Assert.Equal(42, config.GetInt("a.b"));
+    }
 }
