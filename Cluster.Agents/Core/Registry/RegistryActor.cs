@@ -43,7 +43,10 @@ internal sealed partial class RegistryActor : ReceiveActor, IWithTimers
         Receive<Terminated>(HandleOwnerTerminated);
 
         Receive<ClusterEvent.MemberUp>(up => HandleMemberUp(up.Member));
-        Receive<ClusterEvent.MemberRemoved>(removed => HandleMemberRemoved(removed.Member));
+        // A downed node never comes back (that incarnation of it): its names go now, as its calls fail now, so a new
+        // call to one of them fails at once instead of waiting for the removal a leader action later.
+        Receive<ClusterEvent.MemberDowned>(downed => HandleMemberGone(downed.Member, "downed"));
+        Receive<ClusterEvent.MemberRemoved>(removed => HandleMemberGone(removed.Member, "removed from the cluster"));
         Receive<ClusterEvent.IMemberEvent>(_ => { });
 
         Receive<RegistryNameAdded>(HandleAdded);
@@ -146,7 +149,7 @@ internal sealed partial class RegistryActor : ReceiveActor, IWithTimers
         RequestSnapshot(peer);
     }
 
-    private void HandleMemberRemoved(Member member)
+    private void HandleMemberGone(Member member, string how)
     {
         _peers.Remove(member.Address.ToString());
         var dropped = _table.EntriesOf(member.Address).Count;
@@ -154,7 +157,7 @@ internal sealed partial class RegistryActor : ReceiveActor, IWithTimers
         // This node's own removal is its shutdown, not news.
         if (dropped > 0 && member.Address != Akka.Cluster.Cluster.Get(Context.System).SelfAddress)
         {
-            _log.Info("Dropped {0} registration(s) of {1}: it was removed from the cluster.", dropped, member.Address);
+            _log.Info("Dropped {0} registration(s) of {1}: it was {2}.", dropped, member.Address, how);
         }
 
         Publish();

@@ -1,3 +1,4 @@
+using Akka.Actor;
 using Cluster.Agents.Core.Registry;
 using Cluster.Tests.MultiNode;
 using Xunit;
@@ -69,5 +70,22 @@ public sealed class RegistryMembershipSpec
                 () => Assert.Equal(new[] { "stays" }, NameRegistry.Get(node).Entries.Select(entry => entry.Name)),
                 TimeSpan.FromSeconds(15));
         }
+    }
+
+    [Fact]
+    public async Task The_names_of_a_node_go_at_its_downing_without_waiting_for_its_removal()
+    {
+        await using var cluster = await TestCluster.StartAsync(2);
+        var probe = cluster.CreateProbe(1);
+        await NameRegistry.Get(cluster[1]).RegisterAsync("arm", "device", probe.Ref);
+        await probe.AwaitAssertAsync(() => Assert.Single(NameRegistry.Get(cluster[0]).Entries), Replication);
+
+        // The event alone, as the cluster publishes it at the downing: the node itself is still a member, so only the
+        // downing can have dropped its names.
+        var downed = Akka.Cluster.Cluster.Get(cluster[1]).SelfMember.Copy(Akka.Cluster.MemberStatus.Down);
+        NameRegistry.Get(cluster[0]).Actor.Tell(new Akka.Cluster.ClusterEvent.MemberDowned(downed));
+
+        await probe.AwaitAssertAsync(() => Assert.Empty(NameRegistry.Get(cluster[0]).Entries), TimeSpan.FromSeconds(5));
+        Assert.Single(NameRegistry.Get(cluster[1]).Entries);
     }
 }
