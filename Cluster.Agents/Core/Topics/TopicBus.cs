@@ -48,6 +48,7 @@ public sealed class TopicBus : IExtension
     private long _undeliverable;
     private long _unrouted;
     private long _qosDropped;
+    private long _overflowed;
     private System.Collections.Immutable.ImmutableDictionary<string, (TopicPattern Pattern, int Count)> _localSubscriptions =
         System.Collections.Immutable.ImmutableDictionary.Create<string, (TopicPattern, int)>(StringComparer.Ordinal);
 
@@ -118,6 +119,12 @@ public sealed class TopicBus : IExtension
             return statistics with { QosDropped = statistics.QosDropped + Interlocked.Read(ref _qosDropped) };
         }
     }
+
+    /// <summary>
+    /// Gets how many messages of topics without a quality of service were dropped because their subscriber already had
+    /// <see cref="TopicSettings.MaxWaiting"/> messages waiting in its mailbox.
+    /// </summary>
+    public long Overflowed => Interlocked.Read(ref _overflowed);
 
     /// <summary>Gets how many envelopes of lane payloads arrived here although the publisher did not yet know of this node's subscription; each was dropped.</summary>
     public long Unrouted => Interlocked.Read(ref _unrouted);
@@ -517,6 +524,17 @@ public sealed class TopicBus : IExtension
     internal TopicLane? LaneInternals => _lane;
 
     internal void CountQosDrop() => Interlocked.Increment(ref _qosDropped);
+
+    internal void CountOverflow(IActorRef subscriber, string topic, bool log)
+    {
+        var overflowed = Interlocked.Increment(ref _overflowed);
+        if (log)
+        {
+            _system.Log.Warning(
+                "The subscriber {0} has {1:N0} messages waiting in its mailbox (cluster-node.topics.max-waiting): a message on topic '{2}' is dropped for it, and so is each new one of a topic without a quality of service until it catches up ({3} dropped so far; TopicBus.Overflowed counts them).",
+                subscriber.Path, Settings.MaxWaiting, topic, overflowed);
+        }
+    }
 
     /// <summary>A subscription on this node took a message from its queue, or ended: wakes what waits for room.</summary>
     internal void RoomMade() => _lane?.Room.Set();

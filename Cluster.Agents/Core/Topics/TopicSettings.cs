@@ -35,6 +35,14 @@ public sealed record TopicSettings
     /// <summary>Gets the remote frame size the payload limit derives from.</summary>
     public long FrameSize { get; init; } = 4 * 1024 * 1024;
 
+    /// <summary>
+    /// Gets how many messages may wait in one subscriber's mailbox before new ones of topics without a quality of
+    /// service are dropped for it (counted in <see cref="TopicBus.Overflowed"/>), so a subscriber that stops reading
+    /// cannot grow its node's memory without bound.
+    /// </summary>
+    /// <value>The default is 100,000.</value>
+    public int MaxWaiting { get; init; } = 100_000;
+
     /// <summary>Gets the settings of the data lane for large payloads (<c>cluster-node.topics.lane</c>).</summary>
     public LaneSettings Lane { get; init; } = new();
 
@@ -56,8 +64,17 @@ public sealed record TopicSettings
             BatchGap = Duration(config, "batch-gap", value => value >= TimeSpan.Zero, "must be zero (no batching) or a positive duration."),
             FrameSize = frame,
             MaxPayloadBytes = frame - EnvelopeAllowance,
+            MaxWaiting = AtLeastOne(section, "max-waiting"),
             Lane = LaneSettings.Create(config),
         };
+    }
+
+    private static int AtLeastOne(Config section, string key)
+    {
+        var value = section.GetInt(key, 0);
+        return value >= 1
+            ? value
+            : throw new ClusterConfigurationException($"cluster-node.topics.{key}", section.GetString(key, ""), "must be a whole number of at least 1.");
     }
 
     private static TimeSpan Positive(Config config, string key) =>

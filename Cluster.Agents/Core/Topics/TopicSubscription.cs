@@ -15,7 +15,7 @@ public sealed class TopicSubscription : IAsyncDisposable
         Pattern = pattern;
         Subscriber = subscriber;
         Options = options ?? TopicSubscriptionOptions.Default;
-        Gate = new DeliveryGate(subscriber, bus.CountQosDrop, bus.RoomMade);
+        Gate = new DeliveryGate(subscriber, bus.CountQosDrop, bus.RoomMade, bus.Settings.MaxWaiting, (topic, log) => bus.CountOverflow(subscriber, topic, log));
     }
 
     /// <summary>Gets how the subscription takes its messages.</summary>

@@ -9,7 +9,8 @@ namespace Cluster.Agents.Core.Topics;
 /// otherwise it waits here, where keep-last drops the oldest and reliable makes the lane and the publisher wait.
 /// </summary>
 /// <remarks>
-/// <para>Messages of topics without a quality of service go straight to the mailbox, unless others wait here before them.</para>
+/// <para>Messages of topics without a quality of service go straight to the mailbox, unless others wait here before them,
+/// or the mailbox already holds <see cref="TopicSettings.MaxWaiting"/> messages: then they are dropped and counted.</para>
 /// <para>Whenever a message leaves the queue (or the subscription ends), the gate says so to the lane's
 /// <see cref="LaneSignal"/>, which wakes a lane or a publisher held back by a full reliable queue. The mailbox has no
 /// such hook, so while messages wait a timer looks at it every millisecond; a lease disposed looks at once.</para>
@@ -17,9 +18,17 @@ namespace Cluster.Agents.Core.Topics;
 internal sealed class DeliveryGate
 {
     private static readonly TimeSpan PumpInterval = TimeSpan.FromMilliseconds(1);
+    // Reading the mailbox's length costs more than the rest of a delivery, so it is read at every 64th message (and at
+    // each one while over the limit): the mailbox passes the limit by at most that many.
+    private const int CheckEvery = 64;
     private readonly IActorRef _subscriber;
     private readonly Action _countDrop;
     private readonly Action _roomMade;
+    private readonly int _maxWaiting;
+    private readonly Action<string, bool> _overflow;
+    private int _sinceCheck;
+    private bool _full;
+    private bool _overflowLogged;
     private readonly Lock _gate = new();
     private readonly Queue<Waiting> _pending = new();
     private Timer? _pump;
@@ -27,11 +36,18 @@ internal sealed class DeliveryGate
     private volatile int _waiting;
     private bool _closed;
 
-    public DeliveryGate(IActorRef subscriber, Action countDrop, Action roomMade)
+    /// <param name="subscriber">The subscribing actor.</param>
+    /// <param name="countDrop">Counts a message a keep-last topic dropped.</param>
+    /// <param name="roomMade">Wakes what waits for room on a reliable topic.</param>
+    /// <param name="maxWaiting">How many messages may wait in the subscriber's mailbox before new ones of topics without a quality of service are dropped.</param>
+    /// <param name="overflow">Counts such a drop, with its topic and whether to log it (the first since the subscriber last caught up).</param>
+    public DeliveryGate(IActorRef subscriber, Action countDrop, Action roomMade, int maxWaiting, Action<string, bool> overflow)
     {
         _subscriber = subscriber;
         _countDrop = countDrop;
         _roomMade = roomMade;
+        _maxWaiting = maxWaiting;
+        _overflow = overflow;
     }
 
     /// <summary>Gets how many messages wait here.</summary>
@@ -64,6 +80,14 @@ internal sealed class DeliveryGate
         // Only the route's sink offers, one message at a time, so nothing waiting now means nothing to overtake.
         if (qos is null && _waiting == 0)
         {
+            if (Overflowing())
+            {
+                (message.Payload as TopicLease)?.Dispose();
+                _overflow(message.Topic, !_overflowLogged);
+                _overflowLogged = true;
+                return;
+            }
+
             Send(message, sender);
             return;
         }
@@ -129,10 +153,25 @@ internal sealed class DeliveryGate
         _subscriber.Tell(message, sender);
     }
 
-    private int Outstanding()
+    private int Outstanding() => Math.Max(Mailbox(), Volatile.Read(ref _leases));
+
+    private int Mailbox() => _subscriber is ActorRefWithCell { Underlying: { } cell } ? cell.NumberOfMessages : 0;
+
+    private bool Overflowing()
     {
-        var mailbox = _subscriber is ActorRefWithCell { Underlying: { } cell } ? cell.NumberOfMessages : 0;
-        return Math.Max(mailbox, Volatile.Read(ref _leases));
+        if (!_full && ++_sinceCheck < CheckEvery)
+        {
+            return false;
+        }
+
+        _sinceCheck = 0;
+        _full = Mailbox() >= _maxWaiting;
+        if (!_full)
+        {
+            _overflowLogged = false;
+        }
+
+        return _full;
     }
 
     private void LeaseDisposed()
