@@ -39,6 +39,8 @@ internal sealed class RouteSink : MinimalActorRef
     private TopicSubscription[] _subscriptions = [];
     // publisher node -> its fences and what its lane brought while one is awaited
     private Dictionary<string, LaneHold>? _holds;
+    // how many of them hold messages now: while none does, an unflagged lane message is delivered without a look-up
+    private int _holding;
 
     public RouteSink(ActorSystem system, TopicBus bus, IActorRef busActor, AkkaSerializer serializer, ILoggingAdapter log)
     {
@@ -160,7 +162,7 @@ internal sealed class RouteSink : MinimalActorRef
             hold = HoldOf(node);
             hold.Awaited = Math.Max(hold.Awaited, id);
         }
-        else if (_holds is null || !_holds.TryGetValue(node, out hold))
+        else if (_holding == 0 || !_holds!.TryGetValue(node, out hold))
         {
             return null;
         }
@@ -181,6 +183,7 @@ internal sealed class RouteSink : MinimalActorRef
     // Apart from HoldFor, so that its closure is allocated only when a wait starts, not for every lane message.
     private void StartTimer(string node, LaneHold hold)
     {
+        _holding++;
         var round = ++hold.Round;
         hold.Timer = _scheduler.Advanced.ScheduleOnceCancelable(_fenceTimeout, () => TimedOut(node, hold, round));
     }
@@ -230,6 +233,11 @@ internal sealed class RouteSink : MinimalActorRef
 
     private void Release(LaneHold hold)
     {
+        if (hold.Held.Count > 0)
+        {
+            _holding--;
+        }
+
         hold.Round++;
         hold.Timer?.Cancel();
         hold.Timer = null;

@@ -90,7 +90,7 @@ internal sealed class TopicLane : IAsyncDisposable
     /// Gets a number that changes whenever a lane or a node's routes change, after the targets have: a publish that
     /// reads the same number before it looks its targets up and after it sent them knows no switch happened meanwhile.
     /// </summary>
-    public long Version => Interlocked.Read(ref _version);
+    public long Version => Volatile.Read(ref _version);
 
     public LaneStatistics Statistics => new(
         Host,
