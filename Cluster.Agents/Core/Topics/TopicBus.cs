@@ -301,6 +301,9 @@ public sealed class TopicBus : IExtension
                 }
 
                 flags |= LaneFrame.FenceFlag;
+
+                // A keep-last lane that dropped the flagged message would lose the mark the receivers wait from.
+                qos = null;
             }
 
             Enqueue(targets, new LaneSender.Outgoing(id, topic, sender, publishedAt, buffer, flags, qos));
