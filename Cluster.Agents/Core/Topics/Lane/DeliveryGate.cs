@@ -11,19 +11,24 @@ namespace Cluster.Agents.Core.Topics;
 /// <remarks>
 /// <para>Messages of topics without a quality of service go straight to the mailbox, unless others wait here before them.</para>
 /// <para>Whenever a message leaves the queue (or the subscription ends), the gate says so to the lane's
-/// <see cref="LaneSignal"/>, which wakes a lane or a publisher held back by a full reliable queue. The mailbox has no
-/// such hook, so while messages wait a timer looks at it every millisecond; a lease disposed looks at once.</para>
+/// <see cref="LaneSignal"/>, which wakes a lane or a publisher held back by a full reliable queue.</para>
+/// <para>The mailbox has no hook that tells when the subscriber takes a message, but every actor's cell answers an
+/// <see cref="Identify"/> itself, in mailbox order, without the actor seeing it: behind each message that passes the
+/// gate's queue it sends one, answered to the gate, so the gate knows how many of its messages the subscriber has not
+/// taken yet and moves the next one the moment one is taken; a lease disposed does the same. A subscriber without a
+/// cell (not a local actor) is counted by its leases only.</para>
 /// </remarks>
 internal sealed class DeliveryGate
 {
-    private static readonly TimeSpan PumpInterval = TimeSpan.FromMilliseconds(1);
+    private static readonly Identify Taken = new(null);
     private readonly IActorRef _subscriber;
     private readonly Action _countDrop;
     private readonly Action _roomMade;
     private readonly Lock _gate = new();
     private readonly Queue<Waiting> _pending = new();
-    private Timer? _pump;
+    private readonly IActorRef? _taken;
     private int _leases;
+    private int _inMailbox;
     private volatile int _waiting;
     private bool _closed;
 
@@ -32,6 +37,7 @@ internal sealed class DeliveryGate
         _subscriber = subscriber;
         _countDrop = countDrop;
         _roomMade = roomMade;
+        _taken = subscriber is ActorRefWithCell cell ? new TakenSignal(this, cell.Provider) : null;
     }
 
     /// <summary>Gets how many messages wait here.</summary>
@@ -73,7 +79,7 @@ internal sealed class DeliveryGate
         {
             if (_pending.Count == 0 && (qos is null || Outstanding() < qos.Depth))
             {
-                Send(message, sender);
+                SendCounted(message, sender);
                 return;
             }
 
@@ -87,7 +93,6 @@ internal sealed class DeliveryGate
             }
 
             _waiting = _pending.Count;
-            _pump ??= new Timer(_ => Pump(), null, PumpInterval, PumpInterval);
         }
 
         foreach (var message1 in dropped ?? [])
@@ -110,8 +115,6 @@ internal sealed class DeliveryGate
 
             _pending.Clear();
             _waiting = 0;
-            _pump?.Dispose();
-            _pump = null;
         }
 
         _roomMade();
@@ -129,10 +132,31 @@ internal sealed class DeliveryGate
         _subscriber.Tell(message, sender);
     }
 
-    private int Outstanding()
+    // Under the lock: a message that passed the queue, with the Identify behind it that tells when it is taken.
+    private void SendCounted(TopicMessage message, IActorRef sender)
     {
-        var mailbox = _subscriber is ActorRefWithCell { Underlying: { } cell } ? cell.NumberOfMessages : 0;
-        return Math.Max(mailbox, Volatile.Read(ref _leases));
+        Send(message, sender);
+        if (_taken is not null)
+        {
+            _inMailbox++;
+            _subscriber.Tell(Taken, _taken);
+        }
+    }
+
+    private int Outstanding() => Math.Max(_inMailbox, Volatile.Read(ref _leases));
+
+    // The subscriber's cell answered the Identify behind one of the gate's messages: it has taken that message.
+    private void OnTaken()
+    {
+        lock (_gate)
+        {
+            _inMailbox--;
+        }
+
+        if (_waiting > 0)
+        {
+            Pump();
+        }
     }
 
     private void LeaseDisposed()
@@ -152,17 +176,11 @@ internal sealed class DeliveryGate
             while (!_closed && _pending.TryPeek(out var head) && (head.Qos is null || Outstanding() < head.Qos.Depth))
             {
                 _pending.Dequeue();
-                Send(head.Message, head.Sender);
+                SendCounted(head.Message, head.Sender);
                 taken = true;
             }
 
             _waiting = _pending.Count;
-
-            if (_pending.Count == 0)
-            {
-                _pump?.Dispose();
-                _pump = null;
-            }
         }
 
         if (taken)
@@ -172,4 +190,20 @@ internal sealed class DeliveryGate
     }
 
     private sealed record Waiting(TopicMessage Message, IActorRef Sender, TopicQos? Qos);
+
+    // Where the subscriber's cell answers the gate's Identify, on the subscriber's thread as it takes it.
+    private sealed class TakenSignal(DeliveryGate gate, IActorRefProvider provider) : MinimalActorRef
+    {
+        public override ActorPath Path { get; } = provider.TempPath();
+
+        public override IActorRefProvider Provider { get; } = provider;
+
+        protected override void TellInternal(object message, IActorRef sender)
+        {
+            if (message is ActorIdentity)
+            {
+                gate.OnTaken();
+            }
+        }
+    }
 }
