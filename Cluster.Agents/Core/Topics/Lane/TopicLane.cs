@@ -221,7 +221,7 @@ internal sealed class TopicLane : IAsyncDisposable
     private LaneTargets Compute(string[] routes)
     {
         var senders = new List<LaneSender>(_peers.Count);
-        List<(Peer Peer, LaneSender Sender)>? unfenced = null;
+        List<(Peer Peer, LaneSender Sender, int Epoch)>? unfenced = null;
         foreach (var peer in _peers.Values)
         {
             var sender = peer.Sender;
@@ -231,6 +231,7 @@ internal sealed class TopicLane : IAsyncDisposable
             }
 
             var subscribed = peer.Routes;
+            var epoch = peer.Epoch;
             var fenced = peer.Fenced;
             var matched = false;
             foreach (var route in routes)
@@ -240,7 +241,7 @@ internal sealed class TopicLane : IAsyncDisposable
                     matched = true;
                     if (!fenced.Contains(route))
                     {
-                        (unfenced ??= []).Add((peer, sender));
+                        (unfenced ??= []).Add((peer, sender, epoch));
                         break;
                     }
                 }
@@ -262,11 +263,12 @@ internal sealed class TopicLane : IAsyncDisposable
     public void Fenced(LaneTargets targets, string[] routes)
     {
         targets.NeedsFence = false;
-        foreach (var (peer, sender) in targets.Unfenced ?? [])
+        foreach (var (peer, sender, epoch) in targets.Unfenced ?? [])
         {
             lock (peer)
             {
-                if (ReferenceEquals(peer.Sender, sender))
+                // A publish refenced these routes since the targets were looked up: its fence is still to come.
+                if (ReferenceEquals(peer.Sender, sender) && peer.Epoch == epoch)
                 {
                     peer.Fenced = peer.Fenced.Union(routes.Where(peer.Routes.Contains));
                 }
@@ -280,6 +282,16 @@ internal sealed class TopicLane : IAsyncDisposable
     /// </summary>
     public void Refence(string[] routes)
     {
+        // Targets looked up afresh from now on need a fence too; the current ones are told below.
+        foreach (var peer in _peers.Values)
+        {
+            lock (peer)
+            {
+                peer.Epoch++;
+                peer.Fenced = peer.Fenced.Except(routes);
+            }
+        }
+
         var targets = TargetsFor(routes);
         if (targets.Count > 0)
         {
@@ -526,6 +538,9 @@ internal sealed class TopicLane : IAsyncDisposable
 
         // The routes a fence has marked since the lane to this node opened: their switch onto it is done.
         public ImmutableHashSet<string> Fenced { get; set; } = ImmutableHashSet.Create<string>(StringComparer.Ordinal);
+
+        // Rises when a publish asks for its routes to be fenced again, so a fence sent before that marks nothing.
+        public int Epoch { get; set; }
     }
 }
 
@@ -534,14 +549,14 @@ internal sealed class TopicLane : IAsyncDisposable
 /// <param name="Nodes">Their nodes' addresses, in the same order.</param>
 internal sealed record LaneTargets(LaneSender[] Senders, string[] Nodes)
 {
-    private readonly (TopicLane.Peer Peer, LaneSender Sender)[]? _unfenced;
+    private readonly (TopicLane.Peer Peer, LaneSender Sender, int Epoch)[]? _unfenced;
 
     public static LaneTargets None { get; } = new([], []);
 
     public int Count => Senders.Length;
 
     /// <summary>Gets the lanes (with their nodes) that were switched on for these routes and not fenced yet.</summary>
-    internal (TopicLane.Peer Peer, LaneSender Sender)[]? Unfenced
+    internal (TopicLane.Peer Peer, LaneSender Sender, int Epoch)[]? Unfenced
     {
         get => _unfenced;
         init
