@@ -41,7 +41,21 @@ public sealed record TopicEnvelope(string Topic, string Route, string Sender, Da
     /// Empty when no node does.
     /// </summary>
     public IReadOnlyList<string> LaneCopies { get; init; } = [];
+
+    /// <summary>
+    /// Gets the fence this envelope is, instead of a publish: it carries no payload and no subscriber sees it. Null for a publish.
+    /// </summary>
+    public LaneFence? Fence { get; init; }
 }
+
+/// <summary>
+/// Marks, in a node's DistributedPubSub stream on one route, the point from which its publishes to some node take
+/// the data lane instead: it comes after every earlier publish of that node on the route, so the receiving node
+/// holds the lane's messages from that node on the route until the fence has come.
+/// </summary>
+/// <param name="Node">The publishing node's address.</param>
+/// <param name="Number">The id of the first lane message that waits for it; numbers rise with every lane message of the node.</param>
+public sealed record LaneFence(string Node, long Number);
 
 /// <summary>
 /// Names a payload that travels over the data lane (a direct connection between two nodes) while its envelope

@@ -18,6 +18,12 @@ namespace Cluster.Agents.Core.Topics;
 /// <para>A node with a data lane to this one sends its publishes over the lane, whole, and the lane hands them here
 /// (<see cref="AcceptFromLane"/>) in the order they were published; a copy that also came through DistributedPubSub
 /// (for the nodes without a lane) names this node among its lane copies and is dropped.</para>
+/// <para>When a node switches this one onto its lane (it just learned where the lane listens, or of this route), its
+/// last messages through DistributedPubSub may still be on their way while its first ones over the lane arrive. Its
+/// first lane message is flagged, and a <see cref="LaneFence"/> with that message's id follows its earlier messages
+/// through DistributedPubSub: the lane's messages from that node wait here, in order, until the fence (or a later one)
+/// has come. A fence that does not come within <c>lane.fence-timeout</c>, or more waiting than <see cref="MaxHeld"/>
+/// messages or <see cref="MaxHeldBytes"/>, ends the wait: what waited is delivered, and the miss counted and logged once.</para>
 /// </remarks>
 internal sealed class RouteSink : MinimalActorRef
 {
@@ -25,8 +31,16 @@ internal sealed class RouteSink : MinimalActorRef
     private readonly AkkaSerializer _serializer;
     private readonly ILoggingAdapter _log;
     private readonly TopicBus _bus;
+    private const int MaxHeld = 10_000;
+    private const long MaxHeldBytes = 64L * 1024 * 1024;
     private readonly Lock _gate = new();
+    private readonly IScheduler _scheduler;
+    private readonly TimeSpan _fenceTimeout;
     private TopicSubscription[] _subscriptions = [];
+    // publisher node -> its fences and what its lane brought while one is awaited
+    private Dictionary<string, LaneHold>? _holds;
+    // how many of them hold messages now: while none does, an unflagged lane message is delivered without a look-up
+    private int _holding;
 
     public RouteSink(ActorSystem system, TopicBus bus, IActorRef busActor, AkkaSerializer serializer, ILoggingAdapter log)
     {
@@ -36,6 +50,8 @@ internal sealed class RouteSink : MinimalActorRef
         _busActor = busActor;
         _serializer = serializer;
         _log = log;
+        _scheduler = system.Scheduler;
+        _fenceTimeout = bus.Settings.Lane.FenceTimeout;
     }
 
     /// <inheritdoc />
@@ -98,27 +114,160 @@ internal sealed class RouteSink : MinimalActorRef
         }
     }
 
-    /// <summary>Delivers a message that came whole over the data lane.</summary>
+    /// <summary>Delivers a message that came whole over the data lane, or holds it while its node's fence is awaited.</summary>
+    /// <param name="node">The node whose lane it came on.</param>
+    /// <param name="id">Its id on that node's lanes.</param>
     /// <param name="envelope">What the lane's header said, with the payload when it is small.</param>
     /// <param name="buffer">A large payload's bytes, with one reference this takes over; null for a small one.</param>
     /// <param name="flags">The lane flags.</param>
-    public void AcceptFromLane(TopicEnvelope envelope, LaneBuffer? buffer, byte flags)
+    public void AcceptFromLane(string node, long id, TopicEnvelope envelope, LaneBuffer? buffer, byte flags)
     {
         lock (_gate)
         {
-            if (buffer is null)
+            if (HoldFor(node, id, flags) is { } hold)
             {
-                Deliver(envelope, ActorRefs.Nobody);
+                hold.Held.Enqueue(new HeldMessage(envelope, buffer, flags));
+                hold.Bytes += buffer?.Length ?? envelope.Payload.Length;
+                if (hold.Held.Count > MaxHeld || hold.Bytes > MaxHeldBytes)
+                {
+                    GiveUp(node, hold);
+                }
+
+                return;
             }
-            else
+
+            DeliverFromLane(envelope, buffer, flags);
+        }
+    }
+
+    /// <summary>The node left the cluster: no fence will come from it, so what its lane brought is delivered now.</summary>
+    /// <param name="node">The node's address.</param>
+    public void Forget(string node)
+    {
+        lock (_gate)
+        {
+            if (_holds is not null && _holds.Remove(node, out var hold))
             {
-                DeliverLane(envelope, buffer, flags, ActorRefs.Nobody);
+                Release(hold);
             }
+        }
+    }
+
+    // Under the lock: the hold a lane message from node joins, or null to deliver it now.
+    private LaneHold? HoldFor(string node, long id, byte flags)
+    {
+        LaneHold? hold;
+        if ((flags & LaneFrame.FenceFlag) != 0)
+        {
+            hold = HoldOf(node);
+            hold.Awaited = Math.Max(hold.Awaited, id);
+        }
+        else if (_holding == 0 || !_holds!.TryGetValue(node, out hold))
+        {
+            return null;
+        }
+
+        if (hold.Awaited <= hold.Arrived)
+        {
+            return null;
+        }
+
+        if (hold.Held.Count == 0)
+        {
+            StartTimer(node, hold);
+        }
+
+        return hold;
+    }
+
+    // Apart from HoldFor, so that its closure is allocated only when a wait starts, not for every lane message.
+    private void StartTimer(string node, LaneHold hold)
+    {
+        _holding++;
+        var round = ++hold.Round;
+        hold.Timer = _scheduler.Advanced.ScheduleOnceCancelable(_fenceTimeout, () => TimedOut(node, hold, round));
+    }
+
+    private LaneHold HoldOf(string node)
+    {
+        _holds ??= new Dictionary<string, LaneHold>(StringComparer.Ordinal);
+        if (!_holds.TryGetValue(node, out var hold))
+        {
+            _holds[node] = hold = new LaneHold();
+        }
+
+        return hold;
+    }
+
+    // Under the lock: a fence came through DistributedPubSub, after every earlier message of its node on this route.
+    private void OnFence(LaneFence fence)
+    {
+        var hold = HoldOf(fence.Node);
+        hold.Arrived = Math.Max(hold.Arrived, fence.Number);
+        if (hold.Awaited <= hold.Arrived)
+        {
+            Release(hold);
+        }
+    }
+
+    private void TimedOut(string node, LaneHold hold, int round)
+    {
+        lock (_gate)
+        {
+            if (hold.Round == round && hold.Held.Count > 0)
+            {
+                GiveUp(node, hold);
+            }
+        }
+    }
+
+    // Under the lock: stops waiting for the fence; what waited is delivered.
+    private void GiveUp(string node, LaneHold hold)
+    {
+        var held = hold.Held.Count;
+        var route = hold.Held.Peek().Envelope.Route;
+        hold.Arrived = hold.Awaited;
+        Release(hold);
+        _bus.CountFenceMissed(node, route, held);
+    }
+
+    private void Release(LaneHold hold)
+    {
+        if (hold.Held.Count > 0)
+        {
+            _holding--;
+        }
+
+        hold.Round++;
+        hold.Timer?.Cancel();
+        hold.Timer = null;
+        hold.Bytes = 0;
+        while (hold.Held.TryDequeue(out var message))
+        {
+            DeliverFromLane(message.Envelope, message.Buffer, message.Flags);
+        }
+    }
+
+    private void DeliverFromLane(TopicEnvelope envelope, LaneBuffer? buffer, byte flags)
+    {
+        if (buffer is null)
+        {
+            Deliver(envelope, ActorRefs.Nobody);
+        }
+        else
+        {
+            DeliverLane(envelope, buffer, flags, ActorRefs.Nobody);
         }
     }
 
     private void Accept(TopicEnvelope envelope, IActorRef sender)
     {
+        if (envelope.Fence is { } fence)
+        {
+            OnFence(fence);
+            return;
+        }
+
         if (envelope.LocalPayload is null)
         {
             // The nodes that got the publish over their lanes drop this copy; a large payload's bytes went only there.
@@ -247,6 +396,25 @@ internal sealed class RouteSink : MinimalActorRef
         {
             buffer.Release();
         }
+    }
+
+    private sealed record HeldMessage(TopicEnvelope Envelope, LaneBuffer? Buffer, byte Flags);
+
+    private sealed class LaneHold
+    {
+        public Queue<HeldMessage> Held { get; } = new();
+
+        // The highest fence number that came through DistributedPubSub, and the highest a flagged lane message awaits.
+        public long Arrived { get; set; }
+
+        public long Awaited { get; set; }
+
+        public long Bytes { get; set; }
+
+        // Rises whenever a wait ends, so a timer of an earlier wait does nothing.
+        public int Round { get; set; }
+
+        public ICancelable? Timer { get; set; }
     }
 
     private void LogUndeliverable(TopicEnvelope envelope, Exception e) =>

@@ -49,6 +49,7 @@ public sealed class TopicBus : IExtension
     private long _unrouted;
     private long _qosDropped;
     private long _overflowed;
+    private long _fencesMissed;
     private System.Collections.Immutable.ImmutableDictionary<string, (TopicPattern Pattern, int Count)> _localSubscriptions =
         System.Collections.Immutable.ImmutableDictionary.Create<string, (TopicPattern, int)>(StringComparer.Ordinal);
 
@@ -116,7 +117,7 @@ public sealed class TopicBus : IExtension
             }
 
             var statistics = _lane.Statistics;
-            return statistics with { QosDropped = statistics.QosDropped + Interlocked.Read(ref _qosDropped) };
+            return statistics with { QosDropped = statistics.QosDropped + Interlocked.Read(ref _qosDropped), FencesMissed = Interlocked.Read(ref _fencesMissed) };
         }
     }
 
@@ -237,8 +238,10 @@ public sealed class TopicBus : IExtension
         sender ??= _nodeName;
         var routes = Volatile.Read(ref _routes).RoutesFor(topic);
         IReadOnlyList<string> copies = [];
+        var version = 0L;
         if (lane is not null)
         {
+            version = lane.Version;
             var targets = lane.TargetsFor(routes);
             if (targets.Count > 0)
             {
@@ -249,7 +252,7 @@ public sealed class TopicBus : IExtension
                     WaitForRoom(topic, routes, targets, qos);
                 }
 
-                Send(lane, targets, topic, sender, publishedAt, LaneBuffer.Wrap(serialized), raw ? LaneFrame.RawFlag : (byte)0, qos);
+                Send(lane, targets, routes, topic, sender, publishedAt, LaneBuffer.Wrap(serialized), raw ? LaneFrame.RawFlag : (byte)0, qos);
                 copies = targets.Nodes;
             }
 
@@ -266,20 +269,69 @@ public sealed class TopicBus : IExtension
         {
             _outbox.Send(route, new TopicEnvelope(topic, route, sender, publishedAt, serialized) { LocalPayload = payload, RawPayload = raw, LaneCopies = copies }, queue);
         }
+
+        // The targets changed while this went through DistributedPubSub, perhaps after the fence of a node just
+        // switched onto the lane: the next message over the lanes comes after a fence behind this one.
+        if (lane is not null && lane.Version != version)
+        {
+            lane.Refence(routes);
+        }
     }
 
     // Queues the message on each target's lane; takes over the caller's reference to buffer. Returns its id.
-    private static long Send(TopicLane lane, LaneTargets targets, string topic, string sender, DateTimeOffset publishedAt, LaneBuffer buffer, byte flags, TopicQos? qos)
+    private long Send(TopicLane lane, LaneTargets targets, string[] routes, string topic, string sender, DateTimeOffset publishedAt, LaneBuffer buffer, byte flags, TopicQos? qos)
     {
-        var id = lane.NextId();
-        foreach (var target in targets.Senders)
+        if (targets.NeedsFence)
         {
-            buffer.AddReference();
-            target.Enqueue(new LaneSender.Outgoing(id, topic, sender, publishedAt, buffer, flags, qos));
+            return SendFenced(lane, targets, routes, topic, sender, publishedAt, buffer, flags, qos);
         }
 
-        buffer.Release();
+        var id = lane.NextId();
+        Enqueue(targets, new LaneSender.Outgoing(id, topic, sender, publishedAt, buffer, flags, qos));
         return id;
+    }
+
+    // A node was switched onto the lane for these routes: the fences go through DistributedPubSub behind every earlier
+    // publish of this node, then the message they come before goes over the lanes, flagged, and the lock keeps every
+    // other publish to these targets behind it.
+    private long SendFenced(TopicLane lane, LaneTargets targets, string[] routes, string topic, string sender, DateTimeOffset publishedAt, LaneBuffer buffer, byte flags, TopicQos? qos)
+    {
+        lock (targets)
+        {
+            var id = lane.NextId();
+            var fenced = targets.NeedsFence;
+            if (fenced)
+            {
+                foreach (var route in routes)
+                {
+                    _outbox.Send(route, new TopicEnvelope(route, route, _nodeName, publishedAt, []) { Fence = new LaneFence(_nodeName, id) }, queue: false);
+                }
+
+                flags |= LaneFrame.FenceFlag;
+
+                // A keep-last lane that dropped the flagged message would lose the mark the receivers wait from.
+                qos = null;
+            }
+
+            Enqueue(targets, new LaneSender.Outgoing(id, topic, sender, publishedAt, buffer, flags, qos));
+            if (fenced)
+            {
+                lane.Fenced(targets, routes);
+            }
+
+            return id;
+        }
+    }
+
+    private static void Enqueue(LaneTargets targets, LaneSender.Outgoing message)
+    {
+        foreach (var target in targets.Senders)
+        {
+            message.Buffer.AddReference();
+            target.Enqueue(message);
+        }
+
+        message.Buffer.Release();
     }
 
     private bool HasLocalSink(string[] routes)
@@ -297,7 +349,7 @@ public sealed class TopicBus : IExtension
 
     // A message that came whole over the lane goes to every local route it matches, in the order the lane delivers.
     // Takes over the lane's reference to buffer.
-    private void DeliverFromLane(LaneFrame.Header header, LaneBuffer buffer)
+    private void DeliverFromLane(string node, LaneFrame.Header header, LaneBuffer buffer)
     {
         try
         {
@@ -316,12 +368,12 @@ public sealed class TopicBus : IExtension
                     // Raw bytes are handed to subscribers as they are: each route gets an array of its own.
                     var bytes = shared && raw ? buffer.Span.ToArray() : buffer.Array;
                     shared = true;
-                    sink.AcceptFromLane(new TopicEnvelope(header.Topic, route, header.Sender, header.PublishedAt, bytes) { RawPayload = raw }, null, header.Flags);
+                    sink.AcceptFromLane(node, header.Id, new TopicEnvelope(header.Topic, route, header.Sender, header.PublishedAt, bytes) { RawPayload = raw }, null, header.Flags);
                 }
                 else
                 {
                     buffer.AddReference();
-                    sink.AcceptFromLane(new TopicEnvelope(header.Topic, route, header.Sender, header.PublishedAt, []), buffer, header.Flags);
+                    sink.AcceptFromLane(node, header.Id, new TopicEnvelope(header.Topic, route, header.Sender, header.PublishedAt, []), buffer, header.Flags);
                 }
             }
         }
@@ -379,7 +431,7 @@ public sealed class TopicBus : IExtension
             sender ??= _nodeName;
             var flags = raw ? LaneFrame.RawFlag : (byte)0;
             buffer.AddReference();
-            var id = Send(lane, targets, topic, sender, publishedAt, buffer, flags, qos);
+            var id = Send(lane, targets, routes, topic, sender, publishedAt, buffer, flags, qos);
             var localRoutes = 0;
             foreach (var route in routes)
             {
@@ -533,6 +585,26 @@ public sealed class TopicBus : IExtension
             _system.Log.Warning(
                 "The subscriber {0} has {1:N0} messages waiting in its mailbox (cluster-node.topics.max-waiting): a message on topic '{2}' is dropped for it, and so is each new one of a topic without a quality of service until it catches up ({3} dropped so far; TopicBus.Overflowed counts them).",
                 subscriber.Path, Settings.MaxWaiting, topic, overflowed);
+        }
+    }
+
+    internal void CountFenceMissed(string node, string route, int held)
+    {
+        if (Interlocked.Increment(ref _fencesMissed) == 1)
+        {
+            _system.Log.Warning(
+                "Delivered {0} lane messages from {1} on route '{2}' without the fence that orders them after its DistributedPubSub messages " +
+                "(it did not come within cluster-node.topics.lane.fence-timeout, or too much waited); further misses are counted (TopicBus.Lane.FencesMissed), not logged.",
+                held, node, route);
+        }
+    }
+
+    /// <summary>A node left the cluster: no fence will come from it, so what its lane brought is delivered now.</summary>
+    internal void PeerLeft(string node)
+    {
+        foreach (var sink in _localSinks.Values)
+        {
+            sink.Forget(node);
         }
     }
 

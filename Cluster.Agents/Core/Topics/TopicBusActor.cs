@@ -64,7 +64,11 @@ internal sealed class TopicBusActor : ReceiveActor, IWithTimers
             StartProbing(request);
         });
         Receive<ClusterEvent.MemberUp>(up => OnMemberUp(up.Member));
-        Receive<ClusterEvent.MemberRemoved>(removed => _bus.LaneInternals?.RemovePeer(removed.Member.Address.ToString()));
+        Receive<ClusterEvent.MemberRemoved>(removed =>
+        {
+            _bus.LaneInternals?.RemovePeer(removed.Member.Address.ToString());
+            _bus.PeerLeft(removed.Member.Address.ToString());
+        });
         Receive<LaneHello>(OnLaneHello);
         Receive<RouteLeft>(left => _bus.LaneInternals?.RemoveRoute(Sender.Path.Address.ToString(), left.Route));
         Receive<RouteProbeArrived>(arrived => _probing.Remove((Sender, arrived.Route)));

@@ -23,7 +23,8 @@ namespace Cluster.Agents.Core.Topics;
 /// over the data lane has -1 for the payload's length, then its <see cref="LaneRef"/>: the node as a string, the id and
 /// the length as 64-bit integers, the number of target nodes and each as a string. An envelope whose payload is raw
 /// bytes (not serialized) has -2 there, then the payload's length and bytes. An envelope with
-/// <see cref="TopicEnvelope.LaneCopies"/> has -3 first, then their number and each as a string, then the rest as above.</para>
+/// <see cref="TopicEnvelope.LaneCopies"/> has -3 first, then their number and each as a string, then the rest as above. A
+/// <see cref="TopicEnvelope.Fence"/> has -4 there, then its node as a string and its number as a 64-bit integer.</para>
 /// </remarks>
 public sealed class TopicEnvelopeSerializer : AkkaSerializer
 {
@@ -35,6 +36,7 @@ public sealed class TopicEnvelopeSerializer : AkkaSerializer
     private const int LaneMarker = -1;
     private const int RawMarker = -2;
     private const int CopiesMarker = -3;
+    private const int FenceMarker = -4;
 
     /// <summary>Creates the serializer; Akka calls this from configuration.</summary>
     /// <param name="system">The actor system.</param>
@@ -137,7 +139,9 @@ public sealed class TopicEnvelopeSerializer : AkkaSerializer
 
     private static int Size(TopicEnvelope envelope) =>
         StringSize(envelope.Topic) + StringSize(RouteToWrite(envelope)) + StringSize(envelope.Sender)
-        + sizeof(long) + sizeof(short) + sizeof(int) + (envelope.Lane is { } lane ? LaneSize(lane) : envelope.Payload.Length + (envelope.RawPayload ? sizeof(int) : 0))
+        + sizeof(long) + sizeof(short) + sizeof(int)
+        + (envelope.Fence is { } fence ? StringSize(fence.Node) + sizeof(long)
+            : envelope.Lane is { } lane ? LaneSize(lane) : envelope.Payload.Length + (envelope.RawPayload ? sizeof(int) : 0))
         + (envelope.LaneCopies.Count > 0 ? CopiesSize(envelope.LaneCopies) : 0);
 
     private static int CopiesSize(IReadOnlyList<string> copies)
@@ -172,6 +176,15 @@ public sealed class TopicEnvelopeSerializer : AkkaSerializer
         at += sizeof(long);
         BinaryPrimitives.WriteInt16LittleEndian(span[at..], (short)envelope.PublishedAt.TotalOffsetMinutes);
         at += sizeof(short);
+        if (envelope.Fence is { } fence)
+        {
+            BinaryPrimitives.WriteInt32LittleEndian(span[at..], FenceMarker);
+            at += sizeof(int);
+            at += WriteString(span[at..], fence.Node);
+            BinaryPrimitives.WriteInt64LittleEndian(span[at..], fence.Number);
+            return at + sizeof(long);
+        }
+
         if (envelope.LaneCopies.Count > 0)
         {
             BinaryPrimitives.WriteInt32LittleEndian(span[at..], CopiesMarker);
@@ -226,6 +239,14 @@ public sealed class TopicEnvelopeSerializer : AkkaSerializer
         at += sizeof(short);
         var length = BinaryPrimitives.ReadInt32LittleEndian(span[at..]);
         at += sizeof(int);
+        if (length == FenceMarker)
+        {
+            var node = ReadString(span, ref at);
+            var number = BinaryPrimitives.ReadInt64LittleEndian(span[at..]);
+            at += sizeof(long);
+            return new TopicEnvelope(topic, route.Length == 0 ? topic : route, sender, new DateTimeOffset(ticks, offset), []) { Fence = new LaneFence(node, number) };
+        }
+
         IReadOnlyList<string> copies = [];
         if (length == CopiesMarker)
         {

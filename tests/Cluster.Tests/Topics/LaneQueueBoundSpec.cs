@@ -27,7 +27,7 @@ public sealed class LaneQueueBoundSpec : Akka.TestKit.Xunit2.TestKit
         var settings = new LaneSettings { MaxQueued = 1000, ReconnectInterval = TimeSpan.FromMilliseconds(50) };
         var log = Logging.GetLogger(Sys, "lane");
         var port = FreePort();
-        await using var publisher = new TopicLane(settings, Publisher, "127.0.0.1", log, _ => true, (_, buffer) => buffer.Release());
+        await using var publisher = new TopicLane(settings, Publisher, "127.0.0.1", log, _ => true, (_, _, buffer) => buffer.Release());
         publisher.MemberUp(Subscriber);
         publisher.SetPeer(Subscriber, "127.0.0.1", port, ["imu"]);
         var lane = Assert.Single(publisher.TargetsFor(["imu"]).Senders);
@@ -47,7 +47,7 @@ public sealed class LaneQueueBoundSpec : Akka.TestKit.Xunit2.TestKit
         Assert.Equal(5, publisher.Statistics.QueueDropped);
 
         var received = Channel.CreateUnbounded<byte[]>();
-        await using var subscriber = new TopicLane(settings with { Port = port }, Subscriber, "127.0.0.1", log, _ => true, (_, buffer) =>
+        await using var subscriber = new TopicLane(settings with { Port = port }, Subscriber, "127.0.0.1", log, _ => true, (_, _, buffer) =>
         {
             received.Writer.TryWrite(buffer.Span.ToArray());
             buffer.Release();

@@ -23,6 +23,7 @@ public sealed class LaneSettingsSpec
         Assert.Equal(64L * 1024 * 1024, settings.MaxPayloadBytes);
         Assert.Equal(0, settings.Port);
         Assert.Equal(new TopicQos(TopicHistory.KeepLast, 8), settings.Qos);
+        Assert.Equal(TimeSpan.FromSeconds(2), settings.FenceTimeout);
         Assert.Null(settings.Explicit("camera/front"));
         Assert.Equal(64L * 1024 * 1024, settings.For("camera/front").MaxPayloadBytes);
     }
@@ -57,6 +58,7 @@ public sealed class LaneSettingsSpec
     [InlineData("cluster-node.topics.lane.port = 70000", "cluster-node.topics.lane.port")]
     [InlineData("cluster-node.topics.lane.history = sometimes", "cluster-node.topics.lane.history")]
     [InlineData("cluster-node.topics.lane.depth = 0", "cluster-node.topics.lane.depth")]
+    [InlineData("cluster-node.topics.lane.fence-timeout = 0s", "cluster-node.topics.lane.fence-timeout")]
     [InlineData("cluster-node.topics.lane.topics { \"cam/*\" { depth = 0 } }", "cluster-node.topics.lane.topics.\"cam/*\".depth")]
     public void A_bad_value_is_refused_naming_its_key(string hocon, string key) =>
         Assert.Equal(key, Assert.Throws<ClusterConfigurationException>(() => Read(hocon)).Key);

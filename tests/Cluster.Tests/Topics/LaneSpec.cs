@@ -404,6 +404,30 @@ public sealed class LaneSpec(LaneClusterFixture fixture) : IClassFixture<LaneClu
     }
 
     [Fact]
+    public async Task A_message_its_subscriber_is_still_handling_counts_against_a_reliable_depth_and_the_next_moves_once_the_handler_returns()
+    {
+        var topic = $"{_prefix}/reliable/handling";
+        var probe = _cluster.CreateProbe(1);
+        var next = new SemaphoreSlim(0);
+        using var releaseAnyway = new StepReleaser(next);
+        var stepper = _cluster[1].ActorOf(StepSubscriber.Props(probe.Ref, next));
+        var subscription = await Bus(1).SubscribeAsync(topic, stepper);
+
+        Bus(0).Publish(topic, Payload(4, 0));
+        Assert.Equal(0, await probe.ExpectMsgAsync<int>(Wait));
+        Bus(0).Publish(topic, Payload(4, 1));
+        Bus(0).Publish(topic, Payload(4, 2));
+
+        // The first is in the subscriber's hands and the second in its mailbox: the depth of 2 is used up.
+        await AwaitAsync(() => subscription.Waiting == 1, () => $"the third waits at the gate: {subscription.Waiting} waiting");
+        next.Release();
+        Assert.Equal(1, await probe.ExpectMsgAsync<int>(Wait));
+        await AwaitAsync(() => subscription.Waiting == 0, () => $"the third went on once the first was handled: {subscription.Waiting} waiting");
+        next.Release();
+        Assert.Equal(2, await probe.ExpectMsgAsync<int>(Wait));
+    }
+
+    [Fact]
     public async Task A_subscriber_of_a_reliable_topic_that_takes_one_message_at_a_time_gets_every_message_in_order()
     {
         var topic = $"{_prefix}/reliable/steps";

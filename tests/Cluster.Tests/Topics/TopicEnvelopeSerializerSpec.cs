@@ -58,6 +58,24 @@ public sealed class TopicEnvelopeSerializerSpec : Akka.TestKit.Xunit2.TestKit
         Assert.Empty(RoundTrip(new TopicEnvelope("t", "t", "", DateTimeOffset.UnixEpoch, [])).Payload);
 
     [Fact]
+    public void A_fence_keeps_its_node_and_number_alone_and_between_publishes_in_a_batch()
+    {
+        var at = new DateTimeOffset(2024, 5, 1, 12, 0, 0, TimeSpan.Zero);
+        var fence = new TopicEnvelope("glob:imu/*", "glob:imu/*", "akka.tcp://robot@10.0.0.3:4053", at, []) { Fence = new LaneFence("akka.tcp://robot@10.0.0.3:4053", long.MaxValue - 1) };
+
+        var alone = RoundTrip(fence);
+        var batch = (TopicBatch)Serializer.FromBinary(
+            Serializer.ToBinary(new TopicBatch([new("imu/left", "glob:imu/*", "imu", at, [1]), fence, new("imu/left", "glob:imu/*", "imu", at, [2])])),
+            typeof(TopicBatch));
+
+        Assert.Equal(fence.Fence, alone.Fence);
+        Assert.Equal("glob:imu/*", alone.Route);
+        Assert.Equal([null, fence.Fence, null], batch.Envelopes.Select(envelope => envelope.Fence));
+        Assert.Equal([1], batch.Envelopes[0].Payload);
+        Assert.Equal([2], batch.Envelopes[2].Payload);
+    }
+
+    [Fact]
     public void A_batch_keeps_its_envelopes_in_order_with_every_field()
     {
         var at = new DateTimeOffset(2024, 5, 1, 12, 0, 0, TimeSpan.Zero);

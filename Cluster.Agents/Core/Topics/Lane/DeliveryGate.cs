@@ -12,12 +12,16 @@ namespace Cluster.Agents.Core.Topics;
 /// <para>Messages of topics without a quality of service go straight to the mailbox, unless others wait here before them,
 /// or the mailbox already holds <see cref="TopicSettings.MaxWaiting"/> messages: then they are dropped and counted.</para>
 /// <para>Whenever a message leaves the queue (or the subscription ends), the gate says so to the lane's
-/// <see cref="LaneSignal"/>, which wakes a lane or a publisher held back by a full reliable queue. The mailbox has no
-/// such hook, so while messages wait a timer looks at it every millisecond; a lease disposed looks at once.</para>
+/// <see cref="LaneSignal"/>, which wakes a lane or a publisher held back by a full reliable queue.</para>
+/// <para>The mailbox has no hook that tells when the subscriber takes a message, but every actor's cell answers an
+/// <see cref="Identify"/> itself, in mailbox order, without the actor seeing it: behind each message that passes the
+/// gate's queue it sends one, answered to the gate, so the gate knows how many of its messages the subscriber has not
+/// taken yet and moves the next one the moment one is taken; a lease disposed does the same. A subscriber without a
+/// cell (not a local actor) is counted by its leases only.</para>
 /// </remarks>
 internal sealed class DeliveryGate
 {
-    private static readonly TimeSpan PumpInterval = TimeSpan.FromMilliseconds(1);
+    private static readonly Identify Taken = new(null);
     // Reading the mailbox's length costs more than the rest of a delivery, so it is read at every 64th message (and at
     // each one while over the limit): the mailbox passes the limit by at most that many.
     private const int CheckEvery = 64;
@@ -31,8 +35,9 @@ internal sealed class DeliveryGate
     private bool _overflowLogged;
     private readonly Lock _gate = new();
     private readonly Queue<Waiting> _pending = new();
-    private Timer? _pump;
+    private readonly IActorRef? _taken;
     private int _leases;
+    private int _inMailbox;
     private volatile int _waiting;
     private bool _closed;
 
@@ -48,6 +53,7 @@ internal sealed class DeliveryGate
         _roomMade = roomMade;
         _maxWaiting = maxWaiting;
         _overflow = overflow;
+        _taken = subscriber is ActorRefWithCell cell ? new TakenSignal(this, cell.Provider) : null;
     }
 
     /// <summary>Gets how many messages wait here.</summary>
@@ -97,7 +103,7 @@ internal sealed class DeliveryGate
         {
             if (_pending.Count == 0 && (qos is null || Outstanding() < qos.Depth))
             {
-                Send(message, sender);
+                SendCounted(message, sender);
                 return;
             }
 
@@ -111,7 +117,6 @@ internal sealed class DeliveryGate
             }
 
             _waiting = _pending.Count;
-            _pump ??= new Timer(_ => Pump(), null, PumpInterval, PumpInterval);
         }
 
         foreach (var message1 in dropped ?? [])
@@ -134,8 +139,6 @@ internal sealed class DeliveryGate
 
             _pending.Clear();
             _waiting = 0;
-            _pump?.Dispose();
-            _pump = null;
         }
 
         _roomMade();
@@ -153,8 +156,7 @@ internal sealed class DeliveryGate
         _subscriber.Tell(message, sender);
     }
 
-    private int Outstanding() => Math.Max(Mailbox(), Volatile.Read(ref _leases));
-
+    // The subscriber's mailbox's length, its gate's messages and everything else in it.
     private int Mailbox() => _subscriber is ActorRefWithCell { Underlying: { } cell } ? cell.NumberOfMessages : 0;
 
     private bool Overflowing()
@@ -174,6 +176,33 @@ internal sealed class DeliveryGate
         return _full;
     }
 
+    // Under the lock: a message that passed the queue, with the Identify behind it that tells when it is taken.
+    private void SendCounted(TopicMessage message, IActorRef sender)
+    {
+        Send(message, sender);
+        if (_taken is not null)
+        {
+            _inMailbox++;
+            _subscriber.Tell(Taken, _taken);
+        }
+    }
+
+    private int Outstanding() => Math.Max(_inMailbox, Volatile.Read(ref _leases));
+
+    // The subscriber's cell answered the Identify behind one of the gate's messages: it has taken that message.
+    private void OnTaken()
+    {
+        lock (_gate)
+        {
+            _inMailbox--;
+        }
+
+        if (_waiting > 0)
+        {
+            Pump();
+        }
+    }
+
     private void LeaseDisposed()
     {
         Interlocked.Decrement(ref _leases);
@@ -191,17 +220,11 @@ internal sealed class DeliveryGate
             while (!_closed && _pending.TryPeek(out var head) && (head.Qos is null || Outstanding() < head.Qos.Depth))
             {
                 _pending.Dequeue();
-                Send(head.Message, head.Sender);
+                SendCounted(head.Message, head.Sender);
                 taken = true;
             }
 
             _waiting = _pending.Count;
-
-            if (_pending.Count == 0)
-            {
-                _pump?.Dispose();
-                _pump = null;
-            }
         }
 
         if (taken)
@@ -211,4 +234,20 @@ internal sealed class DeliveryGate
     }
 
     private sealed record Waiting(TopicMessage Message, IActorRef Sender, TopicQos? Qos);
+
+    // Where the subscriber's cell answers the gate's Identify, on the subscriber's thread as it takes it.
+    private sealed class TakenSignal(DeliveryGate gate, IActorRefProvider provider) : MinimalActorRef
+    {
+        public override ActorPath Path { get; } = provider.TempPath();
+
+        public override IActorRefProvider Provider { get; } = provider;
+
+        protected override void TellInternal(object message, IActorRef sender)
+        {
+            if (message is ActorIdentity)
+            {
+                gate.OnTaken();
+            }
+        }
+    }
 }

@@ -20,6 +20,13 @@ internal static class LaneFrame
     /// <summary>The payload is raw bytes (a <c>byte[]</c> or a loan), not an object serialized by the cluster's serializer.</summary>
     public const byte RawFlag = 1;
 
+    /// <summary>
+    /// The first message to its node after the publishing node switched it onto the lane: the receiving node holds
+    /// it, and what follows it from that node, until the <see cref="Cluster.Contracts.Topics.LaneFence"/> with its id
+    /// has come through DistributedPubSub (see <see cref="RouteSink"/>).
+    /// </summary>
+    public const byte FenceFlag = 2;
+
     private static readonly byte[] Magic = "CLN2"u8.ToArray();
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 

@@ -57,6 +57,13 @@ public sealed record LaneSettings
     /// <value>The default is 5 s.</value>
     public TimeSpan PublishTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Gets how long a node holds the lane's messages from a node that just switched it onto the lane while the fence
+    /// behind that node's last DistributedPubSub messages has not come; then it delivers them and counts the miss.
+    /// </summary>
+    /// <value>The default is 2 s.</value>
+    public TimeSpan FenceTimeout { get; init; } = TimeSpan.FromSeconds(2);
+
     /// <summary>Gets the quality of service of lane payloads on topics no rule names.</summary>
     /// <value>The default is keep-last 8.</value>
     public TopicQos Qos { get; init; } = TopicQos.Default;
@@ -140,6 +147,7 @@ public sealed record LaneSettings
             Port = ReadPort(section, at),
             ReconnectInterval = Positive(config, $"{at}.reconnect-interval"),
             PublishTimeout = Positive(config, $"{at}.publish-timeout"),
+            FenceTimeout = Positive(config, $"{at}.fence-timeout"),
             Qos = qos,
             Topics = rules.ToImmutable(),
         };

@@ -32,4 +32,11 @@ public sealed record LaneStatistics(
     long Connects,
     long BuffersRented,
     long BuffersReturned,
-    long QueueDropped);
+    long QueueDropped)
+{
+    /// <summary>
+    /// Gets how many times this node gave up waiting for another node's fence (<c>lane.fence-timeout</c>, or too much
+    /// held) and delivered that node's held lane messages anyway; order with its earlier messages is not assured then.
+    /// </summary>
+    public long FencesMissed { get; init; }
+}

@@ -17,7 +17,7 @@ internal sealed class TopicLane : IAsyncDisposable
 {
     private readonly ILoggingAdapter _log;
     private readonly Func<string, bool> _roomFor;
-    private readonly Action<LaneFrame.Header, LaneBuffer> _deliver;
+    private readonly Action<string, LaneFrame.Header, LaneBuffer> _deliver;
     private readonly ConcurrentDictionary<string, byte> _members = new(StringComparer.Ordinal);
     private int _laneless;
     private ConcurrentDictionary<string[], LaneTargets> _targets = new(ReferenceEqualityComparer.Instance);
@@ -28,6 +28,7 @@ internal sealed class TopicLane : IAsyncDisposable
     private readonly ConcurrentDictionary<Socket, byte> _inbound = new();
     private readonly long _largest;
     private long _lastId;
+    private long _version;
     private long _sent;
     private long _bytesSent;
     private long _received;
@@ -43,8 +44,8 @@ internal sealed class TopicLane : IAsyncDisposable
     /// <param name="host">The host name or address to listen on and tell the others.</param>
     /// <param name="log">Where breaks are logged.</param>
     /// <param name="roomFor">Whether this node's reliable subscriptions of a topic have room; the lane reads no more while not.</param>
-    /// <param name="deliver">Delivers a message that arrived whole; takes over the one reference to its bytes.</param>
-    public TopicLane(LaneSettings settings, string node, string host, ILoggingAdapter log, Func<string, bool> roomFor, Action<LaneFrame.Header, LaneBuffer> deliver)
+    /// <param name="deliver">Delivers a message that arrived whole from a node; takes over the one reference to its bytes.</param>
+    public TopicLane(LaneSettings settings, string node, string host, ILoggingAdapter log, Func<string, bool> roomFor, Action<string, LaneFrame.Header, LaneBuffer> deliver)
     {
         Settings = settings;
         Node = node;
@@ -86,6 +87,12 @@ internal sealed class TopicLane : IAsyncDisposable
 
     public long NextId() => Interlocked.Increment(ref _lastId);
 
+    /// <summary>
+    /// Gets a number that changes whenever a lane or a node's routes change, after the targets have: a publish that
+    /// reads the same number before it looks its targets up and after it sent them knows no switch happened meanwhile.
+    /// </summary>
+    public long Version => Volatile.Read(ref _version);
+
     public LaneStatistics Statistics => new(
         Host,
         Port,
@@ -114,6 +121,7 @@ internal sealed class TopicLane : IAsyncDisposable
             {
                 old = peer.Sender;
                 peer.Sender = new LaneSender(this, address, host, port);
+                peer.Fenced = peer.Fenced.Clear();
             }
         }
 
@@ -151,6 +159,9 @@ internal sealed class TopicLane : IAsyncDisposable
             lock (peer)
             {
                 peer.Routes = peer.Routes.Remove(route);
+
+                // Should the route come back, publishes on it may have gone through DistributedPubSub meanwhile.
+                peer.Fenced = peer.Fenced.Remove(route);
             }
 
             Changed();
@@ -212,6 +223,7 @@ internal sealed class TopicLane : IAsyncDisposable
     private LaneTargets Compute(string[] routes)
     {
         var senders = new List<LaneSender>(_peers.Count);
+        List<(Peer Peer, LaneSender Sender, int Epoch)>? unfenced = null;
         foreach (var peer in _peers.Values)
         {
             var sender = peer.Sender;
@@ -221,22 +233,83 @@ internal sealed class TopicLane : IAsyncDisposable
             }
 
             var subscribed = peer.Routes;
+            var epoch = peer.Epoch;
+            var fenced = peer.Fenced;
+            var matched = false;
             foreach (var route in routes)
             {
                 if (subscribed.Contains(route))
                 {
-                    senders.Add(sender);
-                    break;
+                    matched = true;
+                    if (!fenced.Contains(route))
+                    {
+                        (unfenced ??= []).Add((peer, sender, epoch));
+                        break;
+                    }
                 }
+            }
+
+            if (matched)
+            {
+                senders.Add(sender);
             }
         }
 
-        return senders.Count == 0 ? LaneTargets.None : new LaneTargets([.. senders], [.. senders.Select(sender => sender.Peer)]);
+        return senders.Count == 0 ? LaneTargets.None : new LaneTargets([.. senders], [.. senders.Select(sender => sender.Peer)]) { Unfenced = unfenced?.ToArray() };
+    }
+
+    /// <summary>
+    /// The publish holding the lock on <paramref name="targets"/> has sent the fences for <paramref name="routes"/> and
+    /// queued the message they come before: the lanes it found unfenced are switched on for those routes.
+    /// </summary>
+    public void Fenced(LaneTargets targets, string[] routes)
+    {
+        targets.NeedsFence = false;
+        foreach (var (peer, sender, epoch) in targets.Unfenced ?? [])
+        {
+            lock (peer)
+            {
+                // A publish refenced these routes since the targets were looked up: its fence is still to come.
+                if (ReferenceEquals(peer.Sender, sender) && peer.Epoch == epoch)
+                {
+                    peer.Fenced = peer.Fenced.Union(routes.Where(peer.Routes.Contains));
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// A publish went through DistributedPubSub while its targets changed: its next one over a lane must be fenced
+    /// again, behind it.
+    /// </summary>
+    public void Refence(string[] routes)
+    {
+        // Targets looked up afresh from now on need a fence too; the current ones are told below.
+        foreach (var peer in _peers.Values)
+        {
+            lock (peer)
+            {
+                peer.Epoch++;
+                peer.Fenced = peer.Fenced.Except(routes);
+            }
+        }
+
+        var targets = TargetsFor(routes);
+        if (targets.Count > 0)
+        {
+            lock (targets)
+            {
+                targets.NeedsFence = true;
+            }
+        }
     }
 
     // A lane or a node's routes changed: targets are looked up afresh.
-    private void Changed() =>
+    private void Changed()
+    {
         Volatile.Write(ref _targets, new ConcurrentDictionary<string[], LaneTargets>(ReferenceEqualityComparer.Instance));
+        Interlocked.Increment(ref _version);
+    }
 
     /// <summary>Test hook: the lane to <paramref name="address"/> breaks after this many bytes of its next payload.</summary>
     public bool BreakInNextPayload(string address, long afterBytes)
@@ -416,7 +489,7 @@ internal sealed class TopicLane : IAsyncDisposable
                 Interlocked.Add(ref _bytesReceived, header.Length);
                 var whole = buffer;
                 buffer = null;
-                _deliver(header, whole);
+                _deliver(node, header, whole);
                 header = null;
             }
         }
@@ -470,11 +543,17 @@ internal sealed class TopicLane : IAsyncDisposable
         }
     }
 
-    private sealed class Peer
+    internal sealed class Peer
     {
         public ImmutableHashSet<string> Routes { get; set; } = ImmutableHashSet.Create<string>(StringComparer.Ordinal);
 
         public LaneSender? Sender { get; set; }
+
+        // The routes a fence has marked since the lane to this node opened: their switch onto it is done.
+        public ImmutableHashSet<string> Fenced { get; set; } = ImmutableHashSet.Create<string>(StringComparer.Ordinal);
+
+        // Rises when a publish asks for its routes to be fenced again, so a fence sent before that marks nothing.
+        public int Epoch { get; set; }
     }
 }
 
@@ -483,7 +562,23 @@ internal sealed class TopicLane : IAsyncDisposable
 /// <param name="Nodes">Their nodes' addresses, in the same order.</param>
 internal sealed record LaneTargets(LaneSender[] Senders, string[] Nodes)
 {
+    private readonly (TopicLane.Peer Peer, LaneSender Sender, int Epoch)[]? _unfenced;
+
     public static LaneTargets None { get; } = new([], []);
 
     public int Count => Senders.Length;
+
+    /// <summary>Gets the lanes (with their nodes) that were switched on for these routes and not fenced yet.</summary>
+    internal (TopicLane.Peer Peer, LaneSender Sender, int Epoch)[]? Unfenced
+    {
+        get => _unfenced;
+        init
+        {
+            _unfenced = value;
+            NeedsFence = value is not null;
+        }
+    }
+
+    /// <summary>Gets or sets whether the next publish to these targets sends a fence first; read without a lock on every publish.</summary>
+    internal volatile bool NeedsFence;
 }
