@@ -37,4 +37,40 @@ public sealed class LaneMembershipSpec : IAsyncLifetime
                 "the lane to the node that left is still open"),
             Wait);
     }
+
+    [Fact]
+    public async Task A_node_that_joins_while_it_publishes_reaches_an_earlier_subscriber_in_order_without_waiting_out_a_fence()
+    {
+        // The subscription exists before the publisher joins: the publisher's lane learns of it from the greeting,
+        // before its DistributedPubSub learns of it by gossip, so the first fence it sends cannot reach the subscriber.
+        var probe = _cluster.CreateProbe(0);
+        await TopicBus.Get(_cluster[0]).SubscribeAsync("joining/seq", probe.Ref);
+        var late = await _cluster.AddNodeAsync();
+        var publisher = TopicBus.Get(late);
+        var lane = publisher.LaneInternals!;
+        var subscriber = LaneClusterFixture.Address(_cluster, 0);
+
+        // Published from the moment the joining node is up until its lane carries them, and a little beyond.
+        var sent = 0;
+        while (!lane.TargetsFor(["joining/seq"]).Nodes.Contains(subscriber) || sent < 1000)
+        {
+            publisher.Publish("joining/seq", sent++);
+            if (sent > 1_000_000)
+            {
+                Assert.Fail("the joining node's lane never took the subscriber");
+            }
+        }
+
+        var received = new List<int>();
+        var last = -1;
+        while (last != sent - 1)
+        {
+            last = (int)(await probe.ExpectMsgAsync<TopicMessage>(Wait)).Payload;
+            received.Add(last);
+        }
+
+        Assert.Equal(received.Order(), received);
+        Assert.Equal(received.Count, received.Distinct().Count());
+        Assert.Equal(0, TopicBus.Get(_cluster[0]).Lane!.FencesMissed);
+    }
 }
