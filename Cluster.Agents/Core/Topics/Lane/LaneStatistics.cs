@@ -14,6 +14,8 @@ namespace Cluster.Agents.Core.Topics;
 /// <param name="Connects">Lane connections made, first ones and reconnections.</param>
 /// <param name="BuffersRented">Buffers taken from the lane's pool.</param>
 /// <param name="BuffersReturned">Buffers given back to it.</param>
+/// <param name="SharedMemorySent">Payloads handed to nodes on this machine over a shared-memory ring instead of the socket (counted in <paramref name="PayloadsSent"/> too).</param>
+/// <param name="SharedMemoryLanes">How many of the connected lanes hand large payloads over shared memory now.</param>
 public sealed record LaneStatistics(
     string Host,
     int Port,
@@ -27,4 +29,6 @@ public sealed record LaneStatistics(
     long QosDropped,
     long Connects,
     long BuffersRented,
-    long BuffersReturned);
+    long BuffersReturned,
+    long SharedMemorySent = 0,
+    int SharedMemoryLanes = 0);

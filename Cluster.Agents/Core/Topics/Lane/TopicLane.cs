@@ -36,6 +36,7 @@ internal sealed class TopicLane : IAsyncDisposable
     private long _receiveBroken;
     private long _qosDropped;
     private long _connects;
+    private long _sharedMemorySent;
 
     /// <param name="settings">The lane's settings.</param>
     /// <param name="node">This node's address, as the other nodes name it.</param>
@@ -98,7 +99,9 @@ internal sealed class TopicLane : IAsyncDisposable
         Interlocked.Read(ref _qosDropped),
         Interlocked.Read(ref _connects),
         Pool.Rented,
-        Pool.Returned);
+        Pool.Returned,
+        Interlocked.Read(ref _sharedMemorySent),
+        _peers.Values.Count(peer => peer.Sender is { Connected: true, RingPath: not null }));
 
     /// <summary>Records where another node's lane listens and which routes it subscribes to; opens the lane to it.</summary>
     public void SetPeer(string address, string host, int port, IEnumerable<string> routes)
@@ -264,6 +267,14 @@ internal sealed class TopicLane : IAsyncDisposable
 
     internal void CountConnect() => Interlocked.Increment(ref _connects);
 
+    internal void CountSharedMemory() => Interlocked.Increment(ref _sharedMemorySent);
+
+    internal void OnRingRefused(string peer, string reason) =>
+        _log.Info("The lane to {0} takes the socket for large payloads, not shared memory: {1}", peer, reason);
+
+    /// <summary>Gets the shared-memory ring file of the lane to <paramref name="address"/>, while it uses one (a test hook).</summary>
+    public string? RingPath(string address) => _peers.TryGetValue(address, out var peer) ? peer.Sender?.RingPath : null;
+
     internal void OnSendBroken(string peer, LaneSender.Outgoing payload, long written, Exception e)
     {
         Interlocked.Increment(ref _sendBroken);
@@ -338,15 +349,25 @@ internal sealed class TopicLane : IAsyncDisposable
         string node = "?";
         LaneFrame.Header? header = null;
         LaneBuffer? buffer = null;
+        SharedRing? ring = null;
         long got = 0;
+        long ringEnd = 0;
+        var credit = new byte[8];
         try
         {
-            (node, _) = await LaneFrame.ReadPreambleAsync(reader, token).ConfigureAwait(false);
+            LaneFrame.RingOffer? offer;
+            (node, _, offer) = await LaneFrame.ReadPreambleAsync(reader, token).ConfigureAwait(false);
             // Messages from a lane are delivered as they come, so only a node the cluster has seen up may open one.
             if (!_members.ContainsKey(node))
             {
                 _log.Warning("A lane connection from {0} names {1}, which is not a node of the cluster seen up here; it is closed.", socket.RemoteEndPoint, node);
                 return;
+            }
+
+            if (offer is not null)
+            {
+                ring = TakeRing(socket, node, offer);
+                await socket.SendAsync(new[] { (byte)(ring is null ? 0 : 1) }, SocketFlags.None, token).ConfigureAwait(false);
             }
 
             while (true)
@@ -371,6 +392,17 @@ internal sealed class TopicLane : IAsyncDisposable
                 // Small payloads are delivered as arrays anyway: they are read into one of their own, not a pooled one.
                 buffer = header.Length < Settings.Threshold ? LaneBuffer.Wrap(new byte[header.Length]) : Pool.Rent(header.Length);
                 got = 0;
+                if (header.Kind == LaneFrame.RingKind)
+                {
+                    // The payload lies whole in the ring: copied out, its space given back to the writer at once.
+                    var position = await ReadPositionAsync(reader, scratch, token).ConfigureAwait(false);
+                    ringEnd = CheckRing(ring, position, header, ringEnd);
+                    ring!.Read(position % ring.Size, buffer.Span);
+                    got = header.Length;
+                    BinaryPrimitives.WriteInt64LittleEndian(credit, ringEnd);
+                    await socket.SendAsync(credit, SocketFlags.None, token).ConfigureAwait(false);
+                }
+
                 while (got < header.Length)
                 {
                     uint chunk;
@@ -430,7 +462,68 @@ internal sealed class TopicLane : IAsyncDisposable
         {
             _inbound.TryRemove(socket, out _);
             socket.Dispose();
+            ring?.Dispose();
         }
+    }
+
+    // Takes a sending node's shared-memory ring only when this node would offer one too, the node is on this
+    // machine by every sign, and the file mapped is the one offered.
+    private SharedRing? TakeRing(Socket socket, string node, LaneFrame.RingOffer offer)
+    {
+        string reason;
+        SharedRing? ring = null;
+        if (!Settings.SharedMemory)
+        {
+            reason = "shared memory is off on this node";
+        }
+        else if (SharedRing.MachineIdentity is null || !string.Equals(offer.Machine, SharedRing.MachineIdentity, StringComparison.Ordinal))
+        {
+            reason = "the node runs on another machine or boot";
+        }
+        else if (!SharedRing.IsLocal(socket))
+        {
+            reason = $"the connection comes from {socket.RemoteEndPoint}, not from this machine";
+        }
+        else
+        {
+            ring = SharedRing.Open(offer.Path, offer.Size, offer.Nonce, out reason);
+        }
+
+        if (ring is null)
+        {
+            _log.Info("The lane from {0} offered a shared-memory ring; not taken, its large payloads take the socket: {1}.", node, reason);
+        }
+
+        return ring;
+    }
+
+    private static async ValueTask<long> ReadPositionAsync(LaneReader reader, byte[] scratch, CancellationToken token)
+    {
+        if (reader.Buffered.Length >= 8)
+        {
+            var position = BinaryPrimitives.ReadInt64LittleEndian(reader.Buffered);
+            reader.Advance(8);
+            return position;
+        }
+
+        await reader.ReadExactlyAsync(scratch.AsMemory(0, 8), token).ConfigureAwait(false);
+        return BinaryPrimitives.ReadInt64LittleEndian(scratch);
+    }
+
+    // A payload lies whole, after the previous one, inside the ring; returns where it ends.
+    private static long CheckRing(SharedRing? ring, long position, LaneFrame.Header header, long previousEnd)
+    {
+        if (ring is null)
+        {
+            throw new InvalidDataException($"A payload on topic '{header.Topic}' lies in a shared-memory ring this lane has not taken.");
+        }
+
+        if (position < previousEnd || header.Length > ring.Size || (position % ring.Size) + header.Length > ring.Size)
+        {
+            throw new InvalidDataException($"A payload of {header.Length:N0} bytes at {position:N0} does not lie whole after {previousEnd:N0} in a ring of {ring.Size:N0} bytes.");
+        }
+
+        return position + header.Length;
     }
 
     private static void CheckChunk(uint chunk, long length, long got)
