@@ -14,9 +14,9 @@ namespace Cluster.Agents.Core.Topics;
 /// (16-bit), the lengths of the topic and of the sender (16-bit each), then the topic and the sender in UTF-8). A
 /// header of kind 1 is followed by the payload in chunks, each a 32-bit length and at most the chunk size of bytes,
 /// until the length is reached (an empty payload has no chunk); one of kind 2 by the 64-bit position in the ring
-/// where the payload lies whole (at the position modulo the ring's size). For every payload of kind 2 the receiving
-/// node sends back, on the same connection, the position up to which the ring is free again (64-bit). Integers are
-/// little-endian.
+/// where the payload lies whole (at the position modulo the ring's size). The receiving node records in the ring
+/// up to where it has taken payloads, and sends back, on the same connection, one byte (any value) whenever the
+/// ring says the sender waits for that. Integers are little-endian.
 /// </summary>
 internal static class LaneFrame
 {

@@ -359,7 +359,7 @@ internal sealed class LaneSender : IAsyncDisposable
         }
 
         var ring = new SharedRing.Writer(offered);
-        _ = ring.ReadCreditsAsync(socket, token);
+        _ = ring.ReadWakeUpsAsync(socket, token);
         return ring;
     }
 
@@ -371,7 +371,7 @@ internal sealed class LaneSender : IAsyncDisposable
             scratch = new byte[size];
         }
 
-        var position = await ring.WriteAsync(payload.Buffer.Memory, token).ConfigureAwait(false);
+        var position = await ring.WriteAsync(payload.Buffer, token).ConfigureAwait(false);
         var header = LaneFrame.WriteHeader(scratch, payload.Flags, payload.Id, payload.Buffer.Length, payload.PublishedAt, payload.Topic, payload.Sender, LaneFrame.RingKind);
         BinaryPrimitives.WriteInt64LittleEndian(scratch.AsSpan(header), position);
         await SendAllAsync(socket, scratch.AsMemory(0, header + 8), token).ConfigureAwait(false);

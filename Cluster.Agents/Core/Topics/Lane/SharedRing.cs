@@ -1,7 +1,7 @@
-using System.Buffers.Binary;
 using System.IO.MemoryMappedFiles;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 
 namespace Cluster.Agents.Core.Topics;
@@ -9,16 +9,23 @@ namespace Cluster.Agents.Core.Topics;
 /// <summary>
 /// A memory-mapped ring file through which a lane hands large payloads to a node on the same machine: the sending
 /// node creates it per connection, writes each payload into it and sends only where it lies over the lane's socket;
-/// the receiving node maps the same file, copies the payload out and tells the sender, on the same socket, up to
-/// where the ring is free again. The file starts with a page holding a magic and a random nonce, so the receiver
-/// proves it mapped the very file the sender offered; the payload bytes follow.
+/// the receiving node maps the same file and copies the payload out. The file starts with a page holding a magic
+/// and a random nonce, so the receiver proves it mapped the very file the sender offered, and two counters: up to
+/// where the reader has taken the payloads, and whether the writer waits for that; the payload bytes follow. The
+/// reader wakes the writer over the socket only when it waits, so a stream of payloads that fits costs no message
+/// back.
 /// </summary>
 internal sealed class SharedRing : IDisposable
 {
-    /// <summary>The bytes before the ring's data: magic and nonce, padded to a page.</summary>
+    /// <summary>The bytes before the ring's data: magic, nonce and the two counters, padded to a page.</summary>
     public const int HeaderSize = 4096;
 
     public const int NonceSize = 16;
+
+    // Where the reader publishes up to where it has taken the payloads, and where the writer says it waits for
+    // that: each on a cache line of its own.
+    private const int FreedAt = 64;
+    private const int WaitingAt = 128;
 
     private const string Prefix = "cluster-lane-";
     private const string Suffix = ".ring";
@@ -61,13 +68,20 @@ internal sealed class SharedRing : IDisposable
         RemoveStale();
         var path = System.IO.Path.Combine(Folder, $"{Prefix}{Environment.ProcessId}-{Guid.NewGuid():N}{Suffix}");
         var nonce = RandomNumberGenerator.GetBytes(NonceSize);
-        var stream = new FileStream(path, new FileStreamOptions
+        var options = new FileStreamOptions
         {
             Mode = FileMode.CreateNew,
             Access = FileAccess.ReadWrite,
             Share = FileShare.ReadWrite | FileShare.Delete,
             PreallocationSize = HeaderSize + size,
-        });
+        };
+        if (!OperatingSystem.IsWindows())
+        {
+            // The payloads are for the other node, not for every user of the machine: a node of another user cannot map it and takes the socket.
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        var stream = new FileStream(path, options);
         MemoryMappedFile? file = null;
         try
         {
@@ -93,7 +107,7 @@ internal sealed class SharedRing : IDisposable
         }
     }
 
-    /// <summary>Maps, read-only, a ring another node offered; null, with the reason, unless it is that node's ring in this machine's ring folder.</summary>
+    /// <summary>Maps a ring another node offered; null, with the reason, unless it is that node's ring in this machine's ring folder.</summary>
     public static SharedRing? Open(string path, long size, ReadOnlySpan<byte> nonce, out string reason)
     {
         var name = System.IO.Path.GetFileName(path);
@@ -113,7 +127,7 @@ internal sealed class SharedRing : IDisposable
         MemoryMappedFile? file = null;
         try
         {
-            using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
+            using (var stream = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete))
             {
                 if (stream.Length != HeaderSize + size)
                 {
@@ -121,10 +135,10 @@ internal sealed class SharedRing : IDisposable
                     return null;
                 }
 
-                file = MemoryMappedFile.CreateFromFile(stream, null, 0, MemoryMappedFileAccess.Read, HandleInheritability.None, leaveOpen: true);
+                file = MemoryMappedFile.CreateFromFile(stream, null, 0, MemoryMappedFileAccess.ReadWrite, HandleInheritability.None, leaveOpen: true);
             }
 
-            var view = file.CreateViewAccessor(0, HeaderSize + size, MemoryMappedFileAccess.Read);
+            var view = file.CreateViewAccessor(0, HeaderSize + size, MemoryMappedFileAccess.ReadWrite);
             var header = new byte[Magic.Length + NonceSize];
             view.ReadArray(0, header, 0, header.Length);
             if (!header.AsSpan(0, Magic.Length).SequenceEqual(Magic) || !header.AsSpan(Magic.Length).SequenceEqual(nonce))
@@ -154,13 +168,98 @@ internal sealed class SharedRing : IDisposable
         socket.LocalEndPoint is IPEndPoint local && socket.RemoteEndPoint is IPEndPoint remote
         && (IPAddress.IsLoopback(remote.Address) || remote.Address.Equals(local.Address));
 
-    /// <summary>Writes <paramref name="bytes"/> at <paramref name="offset"/> of the ring's data.</summary>
-    public void Write(long offset, ReadOnlySpan<byte> bytes) =>
-        _view.SafeMemoryMappedViewHandle.WriteSpan((ulong)(HeaderSize + offset), bytes);
+    /// <summary>Copies <paramref name="length"/> bytes of <paramref name="source"/> to <paramref name="offset"/> of the ring's data.</summary>
+    public void Write(long offset, byte[] source, int length)
+    {
+        var view = Acquire(offset, length);
+        try
+        {
+            Marshal.Copy(source, 0, view, length);
+        }
+        finally
+        {
+            _view.SafeMemoryMappedViewHandle.DangerousRelease();
+        }
+    }
 
-    /// <summary>Copies the ring's data at <paramref name="offset"/> into <paramref name="into"/>.</summary>
-    public void Read(long offset, Span<byte> into) =>
-        _view.SafeMemoryMappedViewHandle.ReadSpan((ulong)(HeaderSize + offset), into);
+    /// <summary>Copies <paramref name="length"/> bytes of the ring's data at <paramref name="offset"/> into <paramref name="into"/>.</summary>
+    public void Read(long offset, byte[] into, int length)
+    {
+        var view = Acquire(offset, length);
+        try
+        {
+            Marshal.Copy(view, into, 0, length);
+        }
+        finally
+        {
+            _view.SafeMemoryMappedViewHandle.DangerousRelease();
+        }
+    }
+
+    /// <summary>Gets or sets (the reader) up to where the payloads have been taken.</summary>
+    public long Freed
+    {
+        get => ReadCounter(FreedAt);
+        set => WriteCounter(FreedAt, value);
+    }
+
+    /// <summary>Gets or sets (the writer) whether it waits for the reader to take payloads.</summary>
+    public bool WriterWaits
+    {
+        get => ReadCounter(WaitingAt) != 0;
+        set => WriteCounter(WaitingAt, value ? 1 : 0);
+    }
+
+    // The counters are aligned 64-bit words: read and written whole. The full fence after a write orders it
+    // before the other counter's read that follows (the writer: waits, then freed; the reader: freed, then
+    // waits), so at least one side sees the other's write and no wake is lost.
+    private long ReadCounter(int at)
+    {
+        var view = AcquireHeader();
+        try
+        {
+            return Marshal.ReadInt64(view + at);
+        }
+        finally
+        {
+            _view.SafeMemoryMappedViewHandle.DangerousRelease();
+        }
+    }
+
+    private void WriteCounter(int at, long value)
+    {
+        var view = AcquireHeader();
+        try
+        {
+            Marshal.WriteInt64(view + at, value);
+            Interlocked.MemoryBarrier();
+        }
+        finally
+        {
+            _view.SafeMemoryMappedViewHandle.DangerousRelease();
+        }
+    }
+
+    private nint AcquireHeader()
+    {
+        var added = false;
+        _view.SafeMemoryMappedViewHandle.DangerousAddRef(ref added);
+        return _view.SafeMemoryMappedViewHandle.DangerousGetHandle() + (nint)_view.PointerOffset;
+    }
+
+    // Where the bytes at `offset` are mapped, the mapping held until released. Marshal.Copy moves the bytes in
+    // blocks; SafeBuffer's span reads and writes go one element at a time.
+    private nint Acquire(long offset, int length)
+    {
+        if (offset < 0 || offset + length > Size)
+        {
+            throw new ArgumentOutOfRangeException(nameof(offset), offset, $"{length:N0} bytes at {offset:N0} do not lie inside a ring of {Size:N0} bytes.");
+        }
+
+        var added = false;
+        _view.SafeMemoryMappedViewHandle.DangerousAddRef(ref added);
+        return _view.SafeMemoryMappedViewHandle.DangerousGetHandle() + (nint)(_view.PointerOffset + HeaderSize + offset);
+    }
 
     /// <summary>
     /// Removes the creator's file while both sides keep their mappings: from then on nothing is left behind, however
@@ -273,31 +372,38 @@ internal sealed class SharedRing : IDisposable
     /// <summary>The writer's side of a ring on one connection: where the next payload goes, and how much the reader has freed.</summary>
     public sealed class Writer(SharedRing ring)
     {
-        private readonly LaneSignal _freedSignal = new();
+        private readonly LaneSignal _woken = new();
         private long _written;
-        private long _freed;
         private volatile Exception? _closed;
 
         public SharedRing Ring => ring;
 
         /// <summary>
         /// Writes a payload into the ring, waiting while the reader has not yet freed enough; returns where it lies.
-        /// A payload never wraps: when it does not fit before the end, it starts at the beginning again.
+        /// A payload never wraps around the ring's end.
         /// </summary>
         /// <exception cref="IOException">The connection closed while waiting.</exception>
-        public async ValueTask<long> WriteAsync(ReadOnlyMemory<byte> payload, CancellationToken token)
+        /// <exception cref="InvalidDataException">The reader claims to have taken more than was written.</exception>
+        public async ValueTask<long> WriteAsync(LaneBuffer payload, CancellationToken token)
         {
+            // Back to the ring's beginning whenever the payload fits there, so that while the reader keeps up the
+            // ring's first bytes are used again and again (and stay in the processor's cache); else after the
+            // last one, or at the beginning when it does not fit before the end.
             var written = _written;
             var at = written % ring.Size;
-            var start = at + payload.Length <= ring.Size ? written : written + (ring.Size - at);
+            var beginning = written + (ring.Size - at);
+            var start = at != 0 && Fits(written, beginning + payload.Length) ? beginning
+                : at + payload.Length <= ring.Size ? written
+                : beginning;
             var end = start + payload.Length;
-            while (true)
+            var waited = false;
+            while (!Fits(written, end))
             {
-                // The reader frees up to the end of each payload it took: the space skipped before a payload that
-                // started over at the beginning is free as soon as everything written is.
-                var freed = _freedSignal.Next;
-                var free = Volatile.Read(ref _freed);
-                if (free == written || end - free <= ring.Size)
+                waited = true;
+                // Says it waits, then looks again: the reader frees, then looks whether to wake it.
+                var woken = _woken.Next;
+                ring.WriterWaits = true;
+                if (Fits(written, end))
                 {
                     break;
                 }
@@ -307,45 +413,77 @@ internal sealed class SharedRing : IDisposable
                     throw new IOException($"The lane closed while a payload of {payload.Length:N0} bytes waited for room in the shared-memory ring: {e.Message}", e);
                 }
 
-                await freed.WaitAsync(token).ConfigureAwait(false);
+                await woken.WaitAsync(token).ConfigureAwait(false);
             }
 
-            ring.Write(start % ring.Size, payload.Span);
-            Volatile.Write(ref _written, end);
+            if (waited)
+            {
+                ring.WriterWaits = false;
+            }
+
+            ring.Write(start % ring.Size, payload.Array, payload.Length);
+            _written = end;
             return start;
         }
 
-        /// <summary>Reads the reader's credits (64-bit positions up to which the ring is free) until the connection ends.</summary>
-        public async Task ReadCreditsAsync(Socket socket, CancellationToken token)
+        // The reader frees up to the end of each payload it took: the space skipped before a payload that started
+        // over at the beginning is free as soon as everything written is.
+        private bool Fits(long written, long end)
         {
-            var credit = new byte[8];
+            var freed = ring.Freed;
+            if (freed > written || freed < 0)
+            {
+                throw new InvalidDataException($"The receiving node freed the ring up to {freed:N0}, beyond what was written ({written:N0}).");
+            }
+
+            return freed == written || end - freed <= ring.Size;
+        }
+
+        /// <summary>Reads the reader's wake-ups until the connection ends, which wakes a waiting writer for good.</summary>
+        public async Task ReadWakeUpsAsync(Socket socket, CancellationToken token)
+        {
+            var wake = new byte[64];
             try
             {
-                while (true)
+                while (await socket.ReceiveAsync(wake, SocketFlags.None, token).ConfigureAwait(false) > 0)
                 {
-                    var got = 0;
-                    while (got < credit.Length)
-                    {
-                        var count = await socket.ReceiveAsync(credit.AsMemory(got), SocketFlags.None, token).ConfigureAwait(false);
-                        got += count > 0 ? count : throw new EndOfStreamException("The receiving node closed the lane.");
-                    }
-
-                    var freed = BinaryPrimitives.ReadInt64LittleEndian(credit);
-                    var written = Volatile.Read(ref _written);
-                    if (freed > written)
-                    {
-                        throw new InvalidDataException($"The receiving node freed the ring up to {freed:N0}, beyond what was written ({written:N0}).");
-                    }
-
-                    Volatile.Write(ref _freed, Math.Max(freed, Volatile.Read(ref _freed)));
-                    _freedSignal.Set();
+                    _woken.Set();
                 }
+
+                throw new EndOfStreamException("The receiving node closed the lane.");
             }
             catch (Exception e)
             {
                 // Whoever waits for room wakes and gives up: a dead reader frees nothing more.
                 _closed = e;
-                _freedSignal.Set();
+                _woken.Set();
+            }
+        }
+    }
+
+    /// <summary>The reader's side: gives back the space of each payload it took, and wakes the writer when it waits.</summary>
+    public sealed class Reader(SharedRing ring, Socket socket)
+    {
+        private static readonly byte[] Wake = [1];
+        private long _taken;
+
+        public SharedRing Ring => ring;
+
+        /// <summary>Copies the payload at <paramref name="position"/> into <paramref name="into"/> and frees its space.</summary>
+        /// <exception cref="InvalidDataException">The payload does not lie whole in the ring after the previous one.</exception>
+        public async ValueTask TakeAsync(long position, byte[] into, int length, CancellationToken token)
+        {
+            if (position < _taken || length > ring.Size || (position % ring.Size) + length > ring.Size)
+            {
+                throw new InvalidDataException($"A payload of {length:N0} bytes at {position:N0} does not lie whole after {_taken:N0} in a ring of {ring.Size:N0} bytes.");
+            }
+
+            ring.Read(position % ring.Size, into, length);
+            _taken = position + length;
+            ring.Freed = _taken;
+            if (ring.WriterWaits)
+            {
+                await socket.SendAsync(Wake, SocketFlags.None, token).ConfigureAwait(false);
             }
         }
     }

@@ -349,10 +349,8 @@ internal sealed class TopicLane : IAsyncDisposable
         string node = "?";
         LaneFrame.Header? header = null;
         LaneBuffer? buffer = null;
-        SharedRing? ring = null;
+        SharedRing.Reader? ring = null;
         long got = 0;
-        long ringEnd = 0;
-        var credit = new byte[8];
         try
         {
             LaneFrame.RingOffer? offer;
@@ -366,7 +364,8 @@ internal sealed class TopicLane : IAsyncDisposable
 
             if (offer is not null)
             {
-                ring = TakeRing(socket, node, offer);
+                var taken = TakeRing(socket, node, offer);
+                ring = taken is null ? null : new SharedRing.Reader(taken, socket);
                 await socket.SendAsync(new[] { (byte)(ring is null ? 0 : 1) }, SocketFlags.None, token).ConfigureAwait(false);
             }
 
@@ -374,6 +373,7 @@ internal sealed class TopicLane : IAsyncDisposable
             {
                 // A stream of small messages is mostly in the reader's buffer already: parsed there, without awaiting.
                 header = LaneFrame.TryReadHeader(reader, names) ?? await LaneFrame.ReadHeaderAsync(reader, scratch, names, token).ConfigureAwait(false);
+
                 if (header is null)
                 {
                     return;
@@ -396,11 +396,13 @@ internal sealed class TopicLane : IAsyncDisposable
                 {
                     // The payload lies whole in the ring: copied out, its space given back to the writer at once.
                     var position = await ReadPositionAsync(reader, scratch, token).ConfigureAwait(false);
-                    ringEnd = CheckRing(ring, position, header, ringEnd);
-                    ring!.Read(position % ring.Size, buffer.Span);
+                    if (ring is null)
+                    {
+                        throw new InvalidDataException($"A payload on topic '{header.Topic}' lies in a shared-memory ring this lane has not taken.");
+                    }
+
+                    await ring.TakeAsync(position, buffer.Array, (int)header.Length, token).ConfigureAwait(false);
                     got = header.Length;
-                    BinaryPrimitives.WriteInt64LittleEndian(credit, ringEnd);
-                    await socket.SendAsync(credit, SocketFlags.None, token).ConfigureAwait(false);
                 }
 
                 while (got < header.Length)
@@ -462,7 +464,7 @@ internal sealed class TopicLane : IAsyncDisposable
         {
             _inbound.TryRemove(socket, out _);
             socket.Dispose();
-            ring?.Dispose();
+            ring?.Ring.Dispose();
         }
     }
 
@@ -508,22 +510,6 @@ internal sealed class TopicLane : IAsyncDisposable
 
         await reader.ReadExactlyAsync(scratch.AsMemory(0, 8), token).ConfigureAwait(false);
         return BinaryPrimitives.ReadInt64LittleEndian(scratch);
-    }
-
-    // A payload lies whole, after the previous one, inside the ring; returns where it ends.
-    private static long CheckRing(SharedRing? ring, long position, LaneFrame.Header header, long previousEnd)
-    {
-        if (ring is null)
-        {
-            throw new InvalidDataException($"A payload on topic '{header.Topic}' lies in a shared-memory ring this lane has not taken.");
-        }
-
-        if (position < previousEnd || header.Length > ring.Size || (position % ring.Size) + header.Length > ring.Size)
-        {
-            throw new InvalidDataException($"A payload of {header.Length:N0} bytes at {position:N0} does not lie whole after {previousEnd:N0} in a ring of {ring.Size:N0} bytes.");
-        }
-
-        return position + header.Length;
     }
 
     private static void CheckChunk(uint chunk, long length, long got)
