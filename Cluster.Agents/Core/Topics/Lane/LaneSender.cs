@@ -44,6 +44,9 @@ internal sealed class LaneSender : IAsyncDisposable
     /// <summary>Gets whether the connection is up now.</summary>
     public bool Connected { get; private set; }
 
+    /// <summary>Gets the ring file of the connection now up, when it hands payloads over shared memory (a test hook; the file is removed once the other node mapped it).</summary>
+    public string? RingPath { get; private set; }
+
     /// <summary>Gets how many payloads wait to be written.</summary>
     public int Queued
     {
@@ -319,9 +322,6 @@ internal sealed class LaneSender : IAsyncDisposable
             }
         }
     }
-
-    /// <summary>Gets the ring file of the connection now up, when it hands payloads over shared memory (a test hook; the file is removed once the other node mapped it).</summary>
-    public string? RingPath { get; private set; }
 
     // A ring only to a node this machine's kernel routes to itself; the receiving node checks the rest.
     private SharedRing? OfferRing(Socket socket)
