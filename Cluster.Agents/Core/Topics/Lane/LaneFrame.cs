@@ -5,10 +5,11 @@ using System.Text;
 namespace Cluster.Agents.Core.Topics;
 
 /// <summary>
-/// The lane's wire format. A connection opens with a preamble: the magic <c>CLN3</c>, the sending node's address
-/// (16-bit length and UTF-8) and the id of the first message it will send (64-bit), then the length of a
-/// shared-memory offer (16-bit, 0 for none) and the offer: the ring's size (64-bit), its nonce (16 bytes), the
-/// machine identity and the ring file's path (each a 16-bit length and UTF-8). The receiving node answers an offer
+/// The lane's wire format. A connection opens with a preamble: the magic <c>CLN2</c>, the sending node's address
+/// (16-bit length and UTF-8) and the id of the first message it will send (64-bit). A sending node that offers a
+/// shared-memory ring opens with the magic <c>CLN3</c> instead, and after the id the length of the offer (16-bit)
+/// and the offer: the ring's size (64-bit), its nonce (16 bytes), the machine identity and the ring file's path
+/// (each a 16-bit length and UTF-8); so a lane without a ring reads as before. The receiving node answers an offer
 /// with one byte, 1 when it mapped the ring and 0 when not. Then messages one after the other, each a header (kind,
 /// flags, two reserved bytes, id and payload length (64-bit), the publish time as ticks (64-bit) and offset minutes
 /// (16-bit), the lengths of the topic and of the sender (16-bit each), then the topic and the sender in UTF-8). A
@@ -29,7 +30,8 @@ internal static class LaneFrame
     /// <summary>The payload is raw bytes (a <c>byte[]</c> or a loan), not an object serialized by the cluster's serializer.</summary>
     public const byte RawFlag = 1;
 
-    private static readonly byte[] Magic = "CLN3"u8.ToArray();
+    private static readonly byte[] Magic = "CLN2"u8.ToArray();
+    private static readonly byte[] OfferMagic = "CLN3"u8.ToArray();
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     public static byte[] Preamble(string node, long firstId, RingOffer? offer = null)
@@ -38,16 +40,16 @@ internal static class LaneFrame
         var machine = offer is null ? [] : Utf8.GetBytes(offer.Machine);
         var path = offer is null ? [] : Utf8.GetBytes(offer.Path);
         var offerLength = offer is null ? 0 : 8 + SharedRing.NonceSize + 2 + machine.Length + 2 + path.Length;
-        var bytes = new byte[4 + 2 + name.Length + 8 + 2 + offerLength];
-        Magic.CopyTo(bytes, 0);
+        var bytes = new byte[4 + 2 + name.Length + 8 + (offer is null ? 0 : 2 + offerLength)];
+        (offer is null ? Magic : OfferMagic).CopyTo(bytes, 0);
         BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(4), checked((ushort)name.Length));
         name.CopyTo(bytes, 6);
         var at = 6 + name.Length;
         BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(at), firstId);
-        BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(at + 8), checked((ushort)offerLength));
-        at += 10;
         if (offer is not null)
         {
+            BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(at + 8), checked((ushort)offerLength));
+            at += 10;
             BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(at), offer.Size);
             offer.Nonce.CopyTo(bytes, at + 8);
             at += 8 + SharedRing.NonceSize;
@@ -62,23 +64,23 @@ internal static class LaneFrame
     {
         var start = new byte[6];
         await reader.ReadExactlyAsync(start, cancellationToken).ConfigureAwait(false);
-        if (!start.AsSpan(0, 4).SequenceEqual(Magic))
+        var offered = start.AsSpan(0, 4).SequenceEqual(OfferMagic);
+        if (!offered && !start.AsSpan(0, 4).SequenceEqual(Magic))
         {
-            throw new InvalidDataException("The connection is not a topic lane of this version (no CLN3 preamble).");
+            throw new InvalidDataException("The connection is not a topic lane of this version (no CLN2 or CLN3 preamble).");
         }
 
         var length = BinaryPrimitives.ReadUInt16LittleEndian(start.AsSpan(4));
-        var name = new byte[length + 8 + 2];
+        var name = new byte[length + 8 + (offered ? 2 : 0)];
         await reader.ReadExactlyAsync(name, cancellationToken).ConfigureAwait(false);
         var node = Utf8.GetString(name, 0, length);
         var firstId = BinaryPrimitives.ReadInt64LittleEndian(name.AsSpan(length));
-        var offerLength = BinaryPrimitives.ReadUInt16LittleEndian(name.AsSpan(length + 8));
-        if (offerLength == 0)
+        if (!offered)
         {
             return (node, firstId, null);
         }
 
-        var offer = new byte[offerLength];
+        var offer = new byte[BinaryPrimitives.ReadUInt16LittleEndian(name.AsSpan(length + 8))];
         await reader.ReadExactlyAsync(offer, cancellationToken).ConfigureAwait(false);
         try
         {
@@ -89,7 +91,7 @@ internal static class LaneFrame
         }
         catch (ArgumentOutOfRangeException)
         {
-            throw new InvalidDataException($"The shared-memory offer of {offerLength} bytes from {node} is cut short.");
+            throw new InvalidDataException($"The shared-memory offer of {offer.Length} bytes from {node} is cut short.");
         }
     }
 
