@@ -12,8 +12,9 @@ namespace Cluster.Bench.Ours;
 /// <summary>
 /// The data lane beside raw loopback TCP, NetMQ PUB/SUB and raw DistributedPubSub, all in this run, on two cluster
 /// nodes in this process: one sender, one receiver, at most 8 payloads in flight; MB/s, msg/s, CPU and allocation per
-/// payload size; one-way latency of 1 MiB; the rate of small records. The cases take turns run by run and the
-/// median of the runs is reported.
+/// payload size; one-way latency of 1 MiB; the rate of small records. The lane runs twice: over TCP (shared memory
+/// off) and as the same-machine lane (shared memory on), each between two nodes of its own. The cases take turns
+/// run by run and the median of the runs is reported.
 /// </summary>
 public sealed class LaneBench : IBenchGroup
 {
@@ -22,12 +23,17 @@ public sealed class LaneBench : IBenchGroup
     private const int SmallWindow = 10_000;
     private static readonly int[] Sizes = [64 * 1024, 256 * 1024, 1024 * 1024, 4 * 1024 * 1024, 16 * 1024 * 1024];
     private static readonly TimeSpan StepTimeout = TimeSpan.FromSeconds(20);
+    private const string Ours = "ours (TopicBus)";
+    private const string SameMachine = "ours, same-machine lane";
 
     // Raw DistributedPubSub refuses what exceeds the remote frame: raised here so that it carries 16 MiB at all.
     private static readonly Config Nodes = ConfigurationFactory.ParseString("""
         akka.remote.dot-netty.tcp.maximum-frame-size = 40MiB
         cluster-node.topics.lane.max-payload = 32MiB
+        cluster-node.topics.lane.shared-memory = off
         """);
+
+    private static readonly Config SharedNodes = ConfigurationFactory.ParseString("cluster-node.topics.lane.shared-memory = on").WithFallback(Nodes);
 
     /// <inheritdoc />
     public string Name => "lane";
@@ -38,6 +44,7 @@ public sealed class LaneBench : IBenchGroup
         var size = context.Size;
         var cancellationToken = context.CancellationToken;
         await using var nodes = await ClusterNodes.StartAsync(2, Nodes.WithFallback(BenchConfig.Node(ClusterHocon.Host)), cancellationToken);
+        await using var shared = await ClusterNodes.StartAsync(2, SharedNodes.WithFallback(BenchConfig.Node(ClusterHocon.Host)), cancellationToken);
         var results = new Dictionary<(string Path, string Metric), double>();
         var paths = new List<ILanePath>();
         try
@@ -46,6 +53,7 @@ public sealed class LaneBench : IBenchGroup
             paths.Add(NetMqLane.Start(new LaneHandoff(Window, 1)));
             paths.Add(await PubSubLane.StartAsync(nodes[0], nodes[1], "bench/lane-raw", new LaneHandoff(Window, 1)));
             paths.Add(await TopicLanePath.StartAsync(nodes[0], nodes[1], "bench/lane", new LaneHandoff(Window, 1)));
+            paths.Add(await TopicLanePath.StartAsync(shared[0], shared[1], "bench/lane", new LaneHandoff(Window, 1), SameMachine));
 
             foreach (var bytes in Sizes)
             {
@@ -113,15 +121,20 @@ public sealed class LaneBench : IBenchGroup
         await SmallRecordsAsync(nodes, size, results);
 
         var lane = TopicBus.Get(nodes[0]).Lane!;
+        var sameMachine = TopicBus.Get(shared[0]).Lane!;
+        var settings = TopicBus.Get(shared[0]).Settings.Lane;
         context.Note(FormattableString.Invariant(
-            $"lane: the bus's lane sent {lane.PayloadsSent:N0} payloads ({lane.BytesSent / 1048576.0:N0} MiB), {lane.SendBroken} broken, {lane.QosDropped} dropped by keep-last; threshold {TopicBus.Get(nodes[0]).Settings.Lane.Threshold / 1024} KiB, chunk {TopicBus.Get(nodes[0]).Settings.Lane.ChunkSize / 1024} KiB."));
+            $"lane: the bus's lane sent {lane.PayloadsSent:N0} payloads ({lane.BytesSent / 1048576.0:N0} MiB), {lane.SendBroken} broken, {lane.QosDropped} dropped by keep-last, {lane.SharedMemorySent} through shared memory; threshold {settings.Threshold / 1024} KiB, chunk {settings.ChunkSize / 1024} KiB."));
+        context.Note(FormattableString.Invariant(
+            $"lane: the same-machine lane sent {sameMachine.PayloadsSent:N0} payloads ({sameMachine.BytesSent / 1048576.0:N0} MiB), {sameMachine.SharedMemorySent:N0} of them through its {settings.SharedMemorySize / 1048576} MiB shared-memory ring, {sameMachine.SendBroken} broken, {sameMachine.QosDropped} dropped by keep-last."));
         context.Section(Table(results, size));
 
-        var ours = "ours (TopicBus)";
+        var ours = Ours;
         return
         [
             new BenchRow("Data lane 1 → 1 remote, 1 MiB payloads (≤ 8 in flight, median); raw: DistributedPubSub byte[]", "MB/s", results[("raw DistributedPubSub", "1 MiB MB/s")], results[(ours, "1 MiB MB/s")]),
             new BenchRow("Data lane 1 → 1 remote, 1 MiB one-way latency p50; raw: DistributedPubSub byte[]", "µs", results[("raw DistributedPubSub", "1 MiB one-way latency p50 (ms)")] * 1000, results[(ours, "1 MiB one-way latency p50 (ms)")] * 1000),
+            new BenchRow("Data lane 1 → 1 on the same machine (shared-memory ring), 16 MiB payloads (≤ 8 in flight, median); raw: NetMQ PUB/SUB", "MB/s", results[("NetMQ", "16 MiB MB/s")], results[(SameMachine, "16 MiB MB/s")]),
         ];
     }
 
@@ -242,13 +255,13 @@ public sealed class LaneBench : IBenchGroup
 
     private static string Table(Dictionary<(string Path, string Metric), double> results, BenchSize size)
     {
-        string[] paths = ["raw TCP", "NetMQ", "raw DistributedPubSub", "ours (TopicBus)"];
+        string[] paths = ["raw TCP", "NetMQ", "raw DistributedPubSub", Ours, SameMachine];
         var metrics = results.Keys.Select(key => key.Metric).Distinct().ToList();
         var table = new StringBuilder();
-        table.AppendLine(CultureInfo.InvariantCulture, $"### Data lane: raw TCP, NetMQ, raw DistributedPubSub and the topic bus, side by side (≤ {Window} in flight; {size.LaneRuns} runs each, cases taking turns, medians)");
+        table.AppendLine(CultureInfo.InvariantCulture, $"### Data lane: raw TCP, NetMQ, raw DistributedPubSub and the topic bus over TCP and over shared memory, side by side (≤ {Window} in flight; {size.LaneRuns} runs each, cases taking turns, medians)");
         table.AppendLine();
-        table.AppendLine("| case | raw TCP | NetMQ | raw DistributedPubSub | ours (TopicBus) | ours ÷ raw TCP | ours ÷ NetMQ |");
-        table.AppendLine("|---|--:|--:|--:|--:|--:|--:|");
+        table.AppendLine("| case | raw TCP | NetMQ | raw DistributedPubSub | ours (TopicBus) | ours, same-machine lane | ours ÷ raw TCP | ours ÷ NetMQ | same-machine ÷ raw TCP | same-machine ÷ NetMQ |");
+        table.AppendLine("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
         foreach (var metric in metrics)
         {
             var values = paths.Select(path => results.TryGetValue((path, metric), out var value) ? value : (double?)null).ToArray();
@@ -258,7 +271,7 @@ public sealed class LaneBench : IBenchGroup
                 table.Append(CultureInfo.InvariantCulture, $" {Figure(value)} |");
             }
 
-            table.Append(CultureInfo.InvariantCulture, $" {Ratio(values[3], values[0])} | {Ratio(values[3], values[1])} |");
+            table.Append(CultureInfo.InvariantCulture, $" {Ratio(values[3], values[0])} | {Ratio(values[3], values[1])} | {Ratio(values[4], values[0])} | {Ratio(values[4], values[1])} |");
             table.AppendLine();
         }
 

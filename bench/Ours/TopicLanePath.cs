@@ -19,8 +19,9 @@ public sealed class TopicLanePath : ILanePath
     private readonly ActorSystem _system;
     private readonly IActorRef _subscriber;
 
-    private TopicLanePath(TopicBus bus, string topic, TopicSubscription subscription, LaneHandoff handoff, ActorSystem subscriberNode)
+    private TopicLanePath(string name, TopicBus bus, string topic, TopicSubscription subscription, LaneHandoff handoff, ActorSystem subscriberNode)
     {
+        Name = name;
         _system = subscriberNode;
         _subscriber = subscription.Subscriber;
         _bus = bus;
@@ -30,7 +31,7 @@ public sealed class TopicLanePath : ILanePath
     }
 
     /// <inheritdoc />
-    public string Name => "ours (TopicBus)";
+    public string Name { get; }
 
     /// <inheritdoc />
     public LaneHandoff Handoff { get; }
@@ -40,14 +41,15 @@ public sealed class TopicLanePath : ILanePath
     /// <param name="subscriberNode">Node B.</param>
     /// <param name="topic">The topic.</param>
     /// <param name="handoff">What the subscriber reports to.</param>
+    /// <param name="name">The path's name in the table.</param>
     /// <returns>The path.</returns>
-    public static async Task<TopicLanePath> StartAsync(ActorSystem publisherNode, ActorSystem subscriberNode, string topic, LaneHandoff handoff)
+    public static async Task<TopicLanePath> StartAsync(ActorSystem publisherNode, ActorSystem subscriberNode, string topic, LaneHandoff handoff, string name = "ours (TopicBus)")
     {
         var subscriber = subscriberNode.ActorOf(Props.Create<Subscriber>(handoff));
         var subscription = await TopicBus.Get(subscriberNode).SubscribeAsync(topic, subscriber, new TopicSubscriptionOptions { Leases = true });
         var bus = TopicBus.Get(publisherNode);
         await Conditions.WaitUntilAsync(() => bus.Lane is { Connected: > 0 }, TimeSpan.FromSeconds(10), "the lane from A to B connected", CancellationToken.None);
-        return new TopicLanePath(bus, topic, subscription, handoff, subscriberNode);
+        return new TopicLanePath(name, bus, topic, subscription, handoff, subscriberNode);
     }
 
     /// <inheritdoc />

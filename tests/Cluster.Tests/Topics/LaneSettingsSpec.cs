@@ -21,6 +21,8 @@ public sealed class LaneSettingsSpec
         Assert.Equal(32 * 1024, settings.Threshold);
         Assert.Equal(256 * 1024, settings.ChunkSize);
         Assert.Equal(64L * 1024 * 1024, settings.MaxPayloadBytes);
+        Assert.True(settings.SharedMemory);
+        Assert.Equal(32L * 1024 * 1024, settings.SharedMemorySize);
         Assert.Equal(0, settings.Port);
         Assert.Equal(new TopicQos(TopicHistory.KeepLast, 8), settings.Qos);
         Assert.Equal(TimeSpan.FromSeconds(2), settings.FenceTimeout);
@@ -50,7 +52,17 @@ public sealed class LaneSettingsSpec
         Assert.Equal("camera/*", settings.Explicit("camera/left")!.Pattern!.Text);
     }
 
+    [Fact]
+    public void Shared_memory_can_be_turned_off_and_its_ring_sized()
+    {
+        var settings = Read("cluster-node.topics.lane { shared-memory = off, shared-memory-size = 4MiB }");
+
+        Assert.False(settings.SharedMemory);
+        Assert.Equal(4L * 1024 * 1024, settings.SharedMemorySize);
+    }
+
     [Theory]
+    [InlineData("cluster-node.topics.lane.shared-memory-size = 1KiB", "cluster-node.topics.lane.shared-memory-size")]
     [InlineData("cluster-node.topics.lane.threshold = 0", "cluster-node.topics.lane.threshold")]
     [InlineData("cluster-node.topics.lane.chunk-size = 100", "cluster-node.topics.lane.chunk-size")]
     [InlineData("cluster-node.topics.lane.chunk-size = 1GiB", "cluster-node.topics.lane.chunk-size")]

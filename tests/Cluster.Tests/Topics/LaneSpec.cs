@@ -21,6 +21,8 @@ public sealed class LaneClusterFixture : IAsyncLifetime
           chunk-size = 1KiB
           max-payload = 1MiB
           publish-timeout = 20s
+          # These nodes share a machine: the socket's chunks are what is tested here (SharedMemoryLaneSpec tests the ring).
+          shared-memory = off
           topics {
             "*/small-max/*" { max-payload = 64KiB }
             "*/keep/*" { history = keep-last, depth = 2 }

@@ -96,6 +96,35 @@ public sealed class LaneWireSpec : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public void A_lane_preamble_without_a_shared_memory_offer_keeps_the_format_of_nodes_without_the_shared_memory_lane()
+    {
+        var preamble = LaneFrame.Preamble("n", 5);
+
+        Assert.Equal("CLN2"u8.ToArray(), preamble[..4]);
+        Assert.Equal(4 + 2 + 1 + 8, preamble.Length);
+        Assert.Equal(5, System.Buffers.Binary.BinaryPrimitives.ReadInt64LittleEndian(preamble.AsSpan(7)));
+    }
+
+    [Fact]
+    public async Task A_lane_preamble_with_a_shared_memory_offer_reads_back_whole()
+    {
+        using var listener = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        listener.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+        listener.Listen();
+        using var client = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        await client.ConnectAsync(listener.LocalEndPoint!);
+        using var server = await listener.AcceptAsync();
+        var offer = new LaneFrame.RingOffer(32L << 20, [.. Enumerable.Range(1, 16).Select(i => (byte)i)], "machine/boot", "/dev/shm/cluster-lane-1-x.ring");
+
+        await client.SendAsync(LaneFrame.Preamble("akka.tcp://robot@127.0.0.1:4053", 9, offer));
+        var (node, firstId, read) = await LaneFrame.ReadPreambleAsync(new LaneReader(server), CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(("akka.tcp://robot@127.0.0.1:4053", 9L), (node, firstId));
+        Assert.Equal((offer.Size, offer.Machine, offer.Path), (read!.Size, read.Machine, read.Path));
+        Assert.Equal(offer.Nonce, read.Nonce);
+    }
+
+    [Fact]
     public void The_lane_handshake_messages_survive_the_cluster_serializer()
     {
         var hello = RoundTrip(new LaneHello("10.0.0.2", 40123, ["camera/front", "glob:imu/*"], IsReply: true));

@@ -6,16 +6,26 @@ namespace Cluster.Agents.Core.Topics;
 
 /// <summary>
 /// The lane's wire format. A connection opens with a preamble: the magic <c>CLN2</c>, the sending node's address
-/// (16-bit length and UTF-8) and the id of the first message it will send (64-bit). Then messages one after the
-/// other, each a header (kind 1, flags, two reserved bytes, id and payload length (64-bit), the publish time as ticks
-/// (64-bit) and offset minutes (16-bit), the lengths of the topic and of the sender (16-bit each), then the topic and
-/// the sender in UTF-8) followed by the payload in chunks, each a 32-bit length and at most the chunk size of bytes,
-/// until the length is reached (an empty payload has no chunk). Integers are little-endian.
+/// (16-bit length and UTF-8) and the id of the first message it will send (64-bit). A sending node that offers a
+/// shared-memory ring opens with the magic <c>CLN3</c> instead, and after the id the length of the offer (16-bit)
+/// and the offer: the ring's size (64-bit), its nonce (16 bytes), the machine identity and the ring file's path
+/// (each a 16-bit length and UTF-8); so a lane without a ring reads as before. The receiving node answers an offer
+/// with one byte, 1 when it mapped the ring and 0 when not. Then messages one after the other, each a header (kind,
+/// flags, two reserved bytes, id and payload length (64-bit), the publish time as ticks (64-bit) and offset minutes
+/// (16-bit), the lengths of the topic and of the sender (16-bit each), then the topic and the sender in UTF-8). A
+/// header of kind 1 is followed by the payload in chunks, each a 32-bit length and at most the chunk size of bytes,
+/// until the length is reached (an empty payload has no chunk); one of kind 2 by the 64-bit position in the ring
+/// where the payload lies whole (at the position modulo the ring's size). The receiving node records in the ring
+/// up to where it has taken payloads, and sends back, on the same connection, one byte (any value) whenever the
+/// ring says the sender waits for that. Integers are little-endian.
 /// </summary>
 internal static class LaneFrame
 {
     public const int HeaderSize = 1 + 1 + 2 + 8 + 8 + 8 + 2 + 2 + 2;
     public const byte PayloadKind = 1;
+
+    /// <summary>The payload lies in the shared-memory ring; the header is followed by its position there.</summary>
+    public const byte RingKind = 2;
 
     /// <summary>The payload is raw bytes (a <c>byte[]</c> or a loan), not an object serialized by the cluster's serializer.</summary>
     public const byte RawFlag = 1;
@@ -28,38 +38,89 @@ internal static class LaneFrame
     public const byte FenceFlag = 2;
 
     private static readonly byte[] Magic = "CLN2"u8.ToArray();
+    private static readonly byte[] OfferMagic = "CLN3"u8.ToArray();
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    public static byte[] Preamble(string node, long firstId)
+    public static byte[] Preamble(string node, long firstId, RingOffer? offer = null)
     {
         var name = Utf8.GetBytes(node);
-        var bytes = new byte[4 + 2 + name.Length + 8];
-        Magic.CopyTo(bytes, 0);
+        var machine = offer is null ? [] : Utf8.GetBytes(offer.Machine);
+        var path = offer is null ? [] : Utf8.GetBytes(offer.Path);
+        var offerLength = offer is null ? 0 : 8 + SharedRing.NonceSize + 2 + machine.Length + 2 + path.Length;
+        var bytes = new byte[4 + 2 + name.Length + 8 + (offer is null ? 0 : 2 + offerLength)];
+        (offer is null ? Magic : OfferMagic).CopyTo(bytes, 0);
         BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(4), checked((ushort)name.Length));
         name.CopyTo(bytes, 6);
-        BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(6 + name.Length), firstId);
+        var at = 6 + name.Length;
+        BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(at), firstId);
+        if (offer is not null)
+        {
+            BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(at + 8), checked((ushort)offerLength));
+            at += 10;
+            BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(at), offer.Size);
+            offer.Nonce.CopyTo(bytes, at + 8);
+            at += 8 + SharedRing.NonceSize;
+            at = WriteText(bytes, at, machine);
+            WriteText(bytes, at, path);
+        }
+
         return bytes;
     }
 
-    public static async Task<(string Node, long FirstId)> ReadPreambleAsync(LaneReader reader, CancellationToken cancellationToken)
+    public static async Task<(string Node, long FirstId, RingOffer? Offer)> ReadPreambleAsync(LaneReader reader, CancellationToken cancellationToken)
     {
         var start = new byte[6];
         await reader.ReadExactlyAsync(start, cancellationToken).ConfigureAwait(false);
-        if (!start.AsSpan(0, 4).SequenceEqual(Magic))
+        var offered = start.AsSpan(0, 4).SequenceEqual(OfferMagic);
+        if (!offered && !start.AsSpan(0, 4).SequenceEqual(Magic))
         {
-            throw new InvalidDataException("The connection is not a topic lane of this version (no CLN2 preamble).");
+            throw new InvalidDataException("The connection is not a topic lane of this version (no CLN2 or CLN3 preamble).");
         }
 
         var length = BinaryPrimitives.ReadUInt16LittleEndian(start.AsSpan(4));
-        var name = new byte[length + 8];
+        var name = new byte[length + 8 + (offered ? 2 : 0)];
         await reader.ReadExactlyAsync(name, cancellationToken).ConfigureAwait(false);
-        return (Utf8.GetString(name, 0, length), BinaryPrimitives.ReadInt64LittleEndian(name.AsSpan(length)));
+        var node = Utf8.GetString(name, 0, length);
+        var firstId = BinaryPrimitives.ReadInt64LittleEndian(name.AsSpan(length));
+        if (!offered)
+        {
+            return (node, firstId, null);
+        }
+
+        var offer = new byte[BinaryPrimitives.ReadUInt16LittleEndian(name.AsSpan(length + 8))];
+        await reader.ReadExactlyAsync(offer, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var at = 8 + SharedRing.NonceSize;
+            var machine = ReadText(offer, ref at);
+            var path = ReadText(offer, ref at);
+            return (node, firstId, new RingOffer(BinaryPrimitives.ReadInt64LittleEndian(offer), offer[8..(8 + SharedRing.NonceSize)], machine, path));
+        }
+        catch (ArgumentOutOfRangeException)
+        {
+            throw new InvalidDataException($"The shared-memory offer of {offer.Length} bytes from {node} is cut short.");
+        }
+    }
+
+    private static int WriteText(byte[] into, int at, byte[] text)
+    {
+        BinaryPrimitives.WriteUInt16LittleEndian(into.AsSpan(at), checked((ushort)text.Length));
+        text.CopyTo(into, at + 2);
+        return at + 2 + text.Length;
+    }
+
+    private static string ReadText(byte[] from, ref int at)
+    {
+        var length = BinaryPrimitives.ReadUInt16LittleEndian(from.AsSpan(at));
+        var text = Utf8.GetString(from.AsSpan(at + 2, length));
+        at += 2 + length;
+        return text;
     }
 
     /// <summary>Writes a message's header into <paramref name="into"/>; returns its size.</summary>
-    public static int WriteHeader(Span<byte> into, byte flags, long id, long length, DateTimeOffset publishedAt, string topic, string sender)
+    public static int WriteHeader(Span<byte> into, byte flags, long id, long length, DateTimeOffset publishedAt, string topic, string sender, byte kind = PayloadKind)
     {
-        into[0] = PayloadKind;
+        into[0] = kind;
         into[1] = flags;
         BinaryPrimitives.WriteUInt16LittleEndian(into[2..], 0);
         BinaryPrimitives.WriteInt64LittleEndian(into[4..], id);
@@ -88,9 +149,10 @@ internal static class LaneFrame
             return null;
         }
 
-        if (scratch[0] != PayloadKind)
+        var kind = scratch[0];
+        if (kind is not (PayloadKind or RingKind))
         {
-            throw new InvalidDataException($"Unknown lane frame kind {scratch[0]}.");
+            throw new InvalidDataException($"Unknown lane frame kind {kind}.");
         }
 
         var topicLength = BinaryPrimitives.ReadUInt16LittleEndian(scratch.AsSpan(30));
@@ -101,7 +163,7 @@ internal static class LaneFrame
         var publishedAt = new DateTimeOffset(BinaryPrimitives.ReadInt64LittleEndian(scratch.AsSpan(20)), TimeSpan.FromMinutes(BinaryPrimitives.ReadInt16LittleEndian(scratch.AsSpan(28))));
         var text = topicLength + senderLength <= scratch.Length ? scratch.AsMemory(0, topicLength + senderLength) : new byte[topicLength + senderLength];
         await reader.ReadExactlyAsync(text, cancellationToken).ConfigureAwait(false);
-        return new Header(flags, id, length, publishedAt, names.Topic(text.Span[..topicLength]), names.Sender(text.Span[topicLength..]));
+        return new Header(flags, id, length, publishedAt, names.Topic(text.Span[..topicLength]), names.Sender(text.Span[topicLength..]), kind);
     }
 
     /// <summary>Reads the next message's header from what is buffered already, without waiting; null when not all of it is.</summary>
@@ -113,7 +175,7 @@ internal static class LaneFrame
             return null;
         }
 
-        if (span[0] != PayloadKind)
+        if (span[0] is not (PayloadKind or RingKind))
         {
             throw new InvalidDataException($"Unknown lane frame kind {span[0]}.");
         }
@@ -132,13 +194,21 @@ internal static class LaneFrame
             BinaryPrimitives.ReadInt64LittleEndian(span[12..]),
             new DateTimeOffset(BinaryPrimitives.ReadInt64LittleEndian(span[20..]), TimeSpan.FromMinutes(BinaryPrimitives.ReadInt16LittleEndian(span[28..]))),
             names.Topic(span.Slice(HeaderSize, topicLength)),
-            names.Sender(span.Slice(HeaderSize + topicLength, senderLength)));
+            names.Sender(span.Slice(HeaderSize + topicLength, senderLength)),
+            span[0]);
         reader.Advance(size);
         return header;
     }
 
     /// <summary>A message's header as read.</summary>
-    public sealed record Header(byte Flags, long Id, long Length, DateTimeOffset PublishedAt, string Topic, string Sender);
+    public sealed record Header(byte Flags, long Id, long Length, DateTimeOffset PublishedAt, string Topic, string Sender, byte Kind = PayloadKind);
+
+    /// <summary>A sending node's offer of a shared-memory ring, in its preamble.</summary>
+    /// <param name="Size">The ring's payload bytes.</param>
+    /// <param name="Nonce">The random bytes the ring file starts with (after its magic).</param>
+    /// <param name="Machine">The sending node's machine identity.</param>
+    /// <param name="Path">The ring file.</param>
+    public sealed record RingOffer(long Size, byte[] Nonce, string Machine, string Path);
 
     /// <summary>The last topic and sender read on one connection: a stream of one topic decodes its names once.</summary>
     public sealed class Names

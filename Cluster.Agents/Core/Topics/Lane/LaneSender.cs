@@ -7,7 +7,9 @@ namespace Cluster.Agents.Core.Topics;
 /// This node's lane to one other node: a queue of messages and one TCP connection that writes them in order. Large
 /// payloads go in chunks, straight from their pooled buffers; small ones are copied into one buffer with the ones
 /// queued behind them and written together, the buffer sent as soon as the queue is empty, so a lone message waits
-/// for nothing. It connects when created, connects again after a break, and closes when the other node leaves.
+/// for nothing. When the other node is on this machine and takes the offer, large payloads are written into a
+/// shared-memory ring instead and the socket carries only where each lies (see <see cref="SharedRing"/>). It
+/// connects when created, connects again after a break, and closes when the other node leaves.
 /// </summary>
 internal sealed class LaneSender : IAsyncDisposable
 {
@@ -44,6 +46,9 @@ internal sealed class LaneSender : IAsyncDisposable
 
     /// <summary>Gets whether the connection is up now.</summary>
     public bool Connected { get; private set; }
+
+    /// <summary>Gets the ring file of the connection now up, when it hands payloads over shared memory (a test hook; the file is removed once the other node mapped it).</summary>
+    public string? RingPath { get; private set; }
 
     /// <summary>Gets how many payloads wait to be written.</summary>
     public int Queued
@@ -243,6 +248,8 @@ internal sealed class LaneSender : IAsyncDisposable
             Outgoing? current = null;
             long written = 0;
             var batched = 0;
+            SharedRing? offered = null;
+            SharedRing.Writer? ring = null;
             var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
             _socket = socket;
             try
@@ -254,7 +261,20 @@ internal sealed class LaneSender : IAsyncDisposable
                     firstId = _queue.First?.Value.Id ?? _lane.NextIdAfterLast;
                 }
 
-                await socket.SendAsync(LaneFrame.Preamble(_lane.Node, firstId), SocketFlags.None, token).ConfigureAwait(false);
+                offered = OfferRing(socket);
+                var offer = offered is null ? null : new LaneFrame.RingOffer(offered.Size, offered.Nonce, SharedRing.MachineIdentity!, offered.Path);
+                await socket.SendAsync(LaneFrame.Preamble(_lane.Node, firstId, offer), SocketFlags.None, token).ConfigureAwait(false);
+                if (offered is not null)
+                {
+                    ring = await AwaitAnswerAsync(socket, offered, token).ConfigureAwait(false);
+                    if (ring is null)
+                    {
+                        offered.Dispose();
+                        offered = null;
+                    }
+                }
+
+                RingPath = offered?.Path;
                 Connected = true;
                 _lane.CountConnect();
                 while (true)
@@ -279,7 +299,16 @@ internal sealed class LaneSender : IAsyncDisposable
                     }
 
                     written = 0;
-                    await WriteAsync(socket, current, scratch, segments, w => written = w, token).ConfigureAwait(false);
+                    if (ring is not null && current.Buffer.Length <= ring.Ring.Size && Volatile.Read(ref _breakAfter) < 0)
+                    {
+                        await WriteRingAsync(socket, ring, current, scratch, token).ConfigureAwait(false);
+                        _lane.CountSharedMemory();
+                    }
+                    else
+                    {
+                        await WriteAsync(socket, current, scratch, segments, w => written = w, token).ConfigureAwait(false);
+                    }
+
                     _lane.CountSent(1, current.Buffer.Length);
                     current.Buffer.Release();
                     current = null;
@@ -311,7 +340,9 @@ internal sealed class LaneSender : IAsyncDisposable
             finally
             {
                 Connected = false;
+                RingPath = null;
                 socket.Dispose();
+                offered?.Dispose();
             }
 
             try
@@ -323,6 +354,60 @@ internal sealed class LaneSender : IAsyncDisposable
                 break;
             }
         }
+    }
+
+    // A ring only to a node this machine's kernel routes to itself; the receiving node checks the rest.
+    private SharedRing? OfferRing(Socket socket)
+    {
+        var settings = _lane.Settings;
+        if (!settings.SharedMemory || SharedRing.MachineIdentity is null || !SharedRing.IsLocal(socket))
+        {
+            return null;
+        }
+
+        try
+        {
+            return SharedRing.Create(settings.SharedMemorySize);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            _lane.OnRingRefused(Peer, $"no ring of {settings.SharedMemorySize:N0} bytes could be created in {SharedRing.Folder}: {e.Message}");
+            return null;
+        }
+    }
+
+    // The other node answers the offer at once: 1 when it mapped the ring. Either way the file has done its part.
+    private static async Task<SharedRing.Writer?> AwaitAnswerAsync(Socket socket, SharedRing offered, CancellationToken token)
+    {
+        var answer = new byte[1];
+        if (await socket.ReceiveAsync(answer, SocketFlags.None, token).ConfigureAwait(false) == 0)
+        {
+            throw new EndOfStreamException("The other node closed the lane before it answered the shared-memory offer.");
+        }
+
+        offered.Unlink();
+        if (answer[0] != 1)
+        {
+            return null;
+        }
+
+        var ring = new SharedRing.Writer(offered);
+        _ = ring.ReadWakeUpsAsync(socket, token);
+        return ring;
+    }
+
+    private static async Task WriteRingAsync(Socket socket, SharedRing.Writer ring, Outgoing payload, byte[] scratch, CancellationToken token)
+    {
+        var size = LaneFrame.MaxHeaderSize(payload.Topic, payload.Sender) + 8;
+        if (size > scratch.Length)
+        {
+            scratch = new byte[size];
+        }
+
+        var position = await ring.WriteAsync(payload.Buffer, token).ConfigureAwait(false);
+        var header = LaneFrame.WriteHeader(scratch, payload.Flags, payload.Id, payload.Buffer.Length, payload.PublishedAt, payload.Topic, payload.Sender, LaneFrame.RingKind);
+        BinaryPrimitives.WriteInt64LittleEndian(scratch.AsSpan(header), position);
+        await SendAllAsync(socket, scratch.AsMemory(0, header + 8), token).ConfigureAwait(false);
     }
 
     private bool IsSmall(Outgoing message) =>

@@ -30,6 +30,17 @@ public sealed record LaneSettings
     /// <value>The default is 256 KiB.</value>
     public int ChunkSize { get; init; } = 256 * 1024;
 
+    /// <summary>
+    /// Gets whether a lane to a node on the same machine hands payloads at or above <see cref="Threshold"/> over a
+    /// memory-mapped ring file instead of the socket (the socket still carries where each lies, in order).
+    /// </summary>
+    /// <value>The default is on.</value>
+    public bool SharedMemory { get; init; } = true;
+
+    /// <summary>Gets the size of the shared-memory ring of each lane to a node on the same machine; a larger payload takes the socket.</summary>
+    /// <value>The default is 32 MiB.</value>
+    public long SharedMemorySize { get; init; } = 32L * 1024 * 1024;
+
     /// <summary>Gets the largest payload that may be published on a topic no rule names.</summary>
     /// <value>The default is 64 MiB.</value>
     public long MaxPayloadBytes { get; init; } = 64L * 1024 * 1024;
@@ -135,6 +146,7 @@ public sealed record LaneSettings
             throw new ClusterConfigurationException($"{at}.chunk-size", chunk.ToString(System.Globalization.CultureInfo.InvariantCulture), "must be at most 64 MiB.");
         }
 
+        var ring = section.HasPath("shared-memory-size") ? Bytes(section, at, "shared-memory-size", 64 * 1024) : new LaneSettings().SharedMemorySize;
         return new LaneSettings
         {
             Enabled = section.GetBoolean("enabled", true),
@@ -143,6 +155,8 @@ public sealed record LaneSettings
             ChunkSize = (int)chunk,
             MaxPayloadBytes = max,
             MaxQueued = Bytes(section, at, "max-queued", 1),
+            SharedMemory = section.GetBoolean("shared-memory", true),
+            SharedMemorySize = ring,
             Hostname = section.GetString("hostname", ""),
             Port = ReadPort(section, at),
             ReconnectInterval = Positive(config, $"{at}.reconnect-interval"),

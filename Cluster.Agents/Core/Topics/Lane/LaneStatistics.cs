@@ -18,6 +18,8 @@ namespace Cluster.Agents.Core.Topics;
 /// Messages of topics without a quality of service dropped because the bytes of such messages waiting on one lane
 /// would pass <c>cluster-node.topics.lane.max-queued</c> (a lane that stays down while its node is still a member).
 /// </param>
+/// <param name="SharedMemorySent">Payloads handed to nodes on this machine over a shared-memory ring instead of the socket (counted in <paramref name="PayloadsSent"/> too).</param>
+/// <param name="SharedMemoryLanes">How many of the connected lanes hand large payloads over shared memory now.</param>
 public sealed record LaneStatistics(
     string Host,
     int Port,
@@ -32,7 +34,9 @@ public sealed record LaneStatistics(
     long Connects,
     long BuffersRented,
     long BuffersReturned,
-    long QueueDropped)
+    long QueueDropped,
+    long SharedMemorySent = 0,
+    int SharedMemoryLanes = 0)
 {
     /// <summary>
     /// Gets how many times this node gave up waiting for another node's fence (<c>lane.fence-timeout</c>, or too much

@@ -38,6 +38,7 @@ internal sealed class TopicLane : IAsyncDisposable
     private long _qosDropped;
     private long _queueDropped;
     private long _connects;
+    private long _sharedMemorySent;
 
     /// <param name="settings">The lane's settings.</param>
     /// <param name="node">This node's address, as the other nodes name it.</param>
@@ -107,7 +108,9 @@ internal sealed class TopicLane : IAsyncDisposable
         Interlocked.Read(ref _connects),
         Pool.Rented,
         Pool.Returned,
-        Interlocked.Read(ref _queueDropped));
+        Interlocked.Read(ref _queueDropped),
+        Interlocked.Read(ref _sharedMemorySent),
+        _peers.Values.Count(peer => peer.Sender is { Connected: true, RingPath: not null }));
 
     /// <summary>Records where another node's lane listens and which routes it subscribes to; opens the lane to it.</summary>
     public void SetPeer(string address, string host, int port, IEnumerable<string> routes)
@@ -350,6 +353,14 @@ internal sealed class TopicLane : IAsyncDisposable
 
     internal void CountConnect() => Interlocked.Increment(ref _connects);
 
+    internal void CountSharedMemory() => Interlocked.Increment(ref _sharedMemorySent);
+
+    internal void OnRingRefused(string peer, string reason) =>
+        _log.Info("The lane to {0} takes the socket for large payloads, not shared memory: {1}", peer, reason);
+
+    /// <summary>Gets the shared-memory ring file of the lane to <paramref name="address"/>, while it uses one (a test hook).</summary>
+    public string? RingPath(string address) => _peers.TryGetValue(address, out var peer) ? peer.Sender?.RingPath : null;
+
     internal void OnSendBroken(string peer, LaneSender.Outgoing payload, long written, Exception e)
     {
         Interlocked.Increment(ref _sendBroken);
@@ -424,10 +435,12 @@ internal sealed class TopicLane : IAsyncDisposable
         string node = "?";
         LaneFrame.Header? header = null;
         LaneBuffer? buffer = null;
+        SharedRing.Reader? ring = null;
         long got = 0;
         try
         {
-            (node, _) = await LaneFrame.ReadPreambleAsync(reader, token).ConfigureAwait(false);
+            LaneFrame.RingOffer? offer;
+            (node, _, offer) = await LaneFrame.ReadPreambleAsync(reader, token).ConfigureAwait(false);
             // Messages from a lane are delivered as they come, so only a node the cluster has seen up may open one.
             if (!_members.ContainsKey(node))
             {
@@ -435,10 +448,18 @@ internal sealed class TopicLane : IAsyncDisposable
                 return;
             }
 
+            if (offer is not null)
+            {
+                var taken = TakeRing(socket, node, offer);
+                ring = taken is null ? null : new SharedRing.Reader(taken, socket);
+                await socket.SendAsync(new[] { (byte)(ring is null ? 0 : 1) }, SocketFlags.None, token).ConfigureAwait(false);
+            }
+
             while (true)
             {
                 // A stream of small messages is mostly in the reader's buffer already: parsed there, without awaiting.
                 header = LaneFrame.TryReadHeader(reader, names) ?? await LaneFrame.ReadHeaderAsync(reader, scratch, names, token).ConfigureAwait(false);
+
                 if (header is null)
                 {
                     return;
@@ -457,6 +478,19 @@ internal sealed class TopicLane : IAsyncDisposable
                 // Small payloads are delivered as arrays anyway: they are read into one of their own, not a pooled one.
                 buffer = header.Length < Settings.Threshold ? LaneBuffer.Wrap(new byte[header.Length]) : Pool.Rent(header.Length);
                 got = 0;
+                if (header.Kind == LaneFrame.RingKind)
+                {
+                    // The payload lies whole in the ring: copied out, its space given back to the writer at once.
+                    var position = await ReadPositionAsync(reader, scratch, token).ConfigureAwait(false);
+                    if (ring is null)
+                    {
+                        throw new InvalidDataException($"A payload on topic '{header.Topic}' lies in a shared-memory ring this lane has not taken.");
+                    }
+
+                    await ring.TakeAsync(position, buffer.Array, (int)header.Length, token).ConfigureAwait(false);
+                    got = header.Length;
+                }
+
                 while (got < header.Length)
                 {
                     uint chunk;
@@ -516,7 +550,52 @@ internal sealed class TopicLane : IAsyncDisposable
         {
             _inbound.TryRemove(socket, out _);
             socket.Dispose();
+            ring?.Ring.Dispose();
         }
+    }
+
+    // Takes a sending node's shared-memory ring only when this node would offer one too, the node is on this
+    // machine by every sign, and the file mapped is the one offered.
+    private SharedRing? TakeRing(Socket socket, string node, LaneFrame.RingOffer offer)
+    {
+        string reason;
+        SharedRing? ring = null;
+        if (!Settings.SharedMemory)
+        {
+            reason = "shared memory is off on this node";
+        }
+        else if (SharedRing.MachineIdentity is null || !string.Equals(offer.Machine, SharedRing.MachineIdentity, StringComparison.Ordinal))
+        {
+            reason = "the node runs on another machine or boot";
+        }
+        else if (!SharedRing.IsLocal(socket))
+        {
+            reason = $"the connection comes from {socket.RemoteEndPoint}, not from this machine";
+        }
+        else
+        {
+            ring = SharedRing.Open(offer.Path, offer.Size, offer.Nonce, out reason);
+        }
+
+        if (ring is null)
+        {
+            _log.Info("The lane from {0} offered a shared-memory ring; not taken, its large payloads take the socket: {1}.", node, reason);
+        }
+
+        return ring;
+    }
+
+    private static async ValueTask<long> ReadPositionAsync(LaneReader reader, byte[] scratch, CancellationToken token)
+    {
+        if (reader.Buffered.Length >= 8)
+        {
+            var position = BinaryPrimitives.ReadInt64LittleEndian(reader.Buffered);
+            reader.Advance(8);
+            return position;
+        }
+
+        await reader.ReadExactlyAsync(scratch.AsMemory(0, 8), token).ConfigureAwait(false);
+        return BinaryPrimitives.ReadInt64LittleEndian(scratch);
     }
 
     private static void CheckChunk(uint chunk, long length, long got)
