@@ -302,11 +302,9 @@ public sealed class TopicBus : IExtension
             var fenced = targets.NeedsFence;
             if (fenced)
             {
-                foreach (var route in routes)
-                {
-                    _outbox.Send(route, new TopicEnvelope(route, route, _nodeName, publishedAt, []) { Fence = new LaneFence(_nodeName, id) }, queue: false);
-                }
-
+                var fence = new LaneFence(_nodeName, id);
+                SendFences(routes, fence);
+                RepeatFences(routes, fence);
                 flags |= LaneFrame.FenceFlag;
 
                 // A keep-last lane that dropped the flagged message would lose the mark the receivers wait from.
@@ -321,6 +319,40 @@ public sealed class TopicBus : IExtension
 
             return id;
         }
+    }
+
+    private void SendFences(string[] routes, LaneFence fence)
+    {
+        var at = UtcNow;
+        foreach (var route in routes)
+        {
+            _outbox.Send(route, new TopicEnvelope(route, route, _nodeName, at, []) { Fence = fence }, queue: false);
+        }
+    }
+
+    // The lane usually learns of a subscription (from a node's greeting or a new subscription's probe request) before
+    // this node's DistributedPubSub does, by gossip, and a fence published before that reaches no one there: so the
+    // fence goes again every probe interval until the fence timeout, and the other node waits about as long as that
+    // gossip takes instead of the whole timeout. A repeat only ever ends a wait for this fence or an earlier one.
+    private void RepeatFences(string[] routes, LaneFence fence)
+    {
+        var interval = Settings.ProbeInterval;
+        var left = (int)(Settings.Lane.FenceTimeout / interval);
+        var repeats = new Cancelable(_system.Scheduler);
+        _system.Scheduler.Advanced.ScheduleRepeatedly(
+            interval,
+            interval,
+            () =>
+            {
+                if (Interlocked.Decrement(ref left) < 0)
+                {
+                    repeats.Cancel();
+                    return;
+                }
+
+                SendFences(routes, fence);
+            },
+            repeats);
     }
 
     private static void Enqueue(LaneTargets targets, LaneSender.Outgoing message)

@@ -56,6 +56,38 @@ public sealed class LaneOrderSpec : IAsyncLifetime
         Assert.Equal(0, Bus(1).Lane!.FencesMissed);
     }
 
+    [Fact]
+    public async Task A_subscriber_that_joins_a_running_stream_gets_it_in_order_without_waiting_out_a_fence()
+    {
+        // The publisher's lane learns of the new route at once, its DistributedPubSub by gossip some time later: the
+        // first fence it sends cannot reach the subscriber yet.
+        const string topic = "order/running";
+        using var stop = new CancellationTokenSource();
+        var publisher = Task.Run(async () =>
+        {
+            using var tick = new PeriodicTimer(TimeSpan.FromMilliseconds(1));
+            for (var i = 0; !stop.IsCancellationRequested; i++)
+            {
+                Bus(0).Publish(topic, i);
+                await tick.WaitForNextTickAsync();
+            }
+        });
+
+        var probe = _cluster.CreateProbe(1);
+        await Bus(1).SubscribeAsync(topic, probe.Ref);
+        var received = new List<int>();
+        while (received.Count < 500)
+        {
+            received.Add((int)(await probe.ExpectMsgAsync<TopicMessage>(Wait)).Payload);
+        }
+
+        await stop.CancelAsync();
+        await publisher;
+        Assert.Equal(received.Order(), received);
+        Assert.Equal(received.Count, received.Distinct().Count());
+        Assert.Equal(0, Bus(1).Lane!.FencesMissed);
+    }
+
     private sealed class Collector : ReceiveActor
     {
         public Collector(int count, TaskCompletionSource<List<int>> done)
