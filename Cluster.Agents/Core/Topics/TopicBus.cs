@@ -304,7 +304,7 @@ public sealed class TopicBus : IExtension
             {
                 var fence = new LaneFence(_nodeName, id);
                 SendFences(routes, fence);
-                RepeatFences(routes, fence);
+                RepeatFences(routes, fence, Settings.ProbeInterval, TimeSpan.Zero);
                 flags |= LaneFrame.FenceFlag;
 
                 // A keep-last lane that dropped the flagged message would lose the mark the receivers wait from.
@@ -332,27 +332,21 @@ public sealed class TopicBus : IExtension
 
     // The lane usually learns of a subscription (from a node's greeting or a new subscription's probe request) before
     // this node's DistributedPubSub does, by gossip, and a fence published before that reaches no one there: so the
-    // fence goes again every probe interval until the fence timeout, and the other node waits about as long as that
-    // gossip takes instead of the whole timeout. A repeat only ever ends a wait for this fence or an earlier one.
-    private void RepeatFences(string[] routes, LaneFence fence)
+    // fence goes again after one probe interval, then after gaps twice as long each time, until the fence timeout.
+    // The other node waits about as long as that gossip takes instead of the whole timeout, for a handful of repeats.
+    // A repeat only ever ends a wait for this fence or an earlier one.
+    private void RepeatFences(string[] routes, LaneFence fence, TimeSpan gap, TimeSpan elapsed)
     {
-        var interval = Settings.ProbeInterval;
-        var left = (int)(Settings.Lane.FenceTimeout / interval);
-        var repeats = new Cancelable(_system.Scheduler);
-        _system.Scheduler.Advanced.ScheduleRepeatedly(
-            interval,
-            interval,
-            () =>
-            {
-                if (Interlocked.Decrement(ref left) < 0)
-                {
-                    repeats.Cancel();
-                    return;
-                }
+        if (elapsed + gap >= Settings.Lane.FenceTimeout)
+        {
+            return;
+        }
 
-                SendFences(routes, fence);
-            },
-            repeats);
+        _system.Scheduler.Advanced.ScheduleOnce(gap, () =>
+        {
+            SendFences(routes, fence);
+            RepeatFences(routes, fence, gap * 2, elapsed + gap);
+        });
     }
 
     private static void Enqueue(LaneTargets targets, LaneSender.Outgoing message)
