@@ -138,8 +138,9 @@ public sealed class CommandTcpSpec : Akka.TestKit.Xunit2.TestKit
         await using var reader = await LineClient.ConnectAsync(port);
         await AwaitAssertAsync(async () => Assert.Equal(2, (await Counters(actor))[0]), Wait);
 
-        // Two thousand replies to its own command fill the silent client's socket, then its queue of four.
-        var line = Encoding.ASCII.GetBytes("1 expose --count 2000 --time 1\n");
+        // Forty thousand replies to its own command (megabytes, more than the kernel's socket buffers on both sides
+        // can take whatever their autotuning does) fill the silent client's socket, then its queue of four.
+        var line = Encoding.ASCII.GetBytes("1 expose --count 40000 --time 1\n");
         await silent.GetStream().WriteAsync(line);
 
         await AwaitAssertAsync(async () => Assert.Equal(1, (await Counters(actor))[1]), Wait);
