@@ -30,6 +30,8 @@ internal sealed class StateObserverActor : ReceiveActor, IWithTimers
     private TopicSubscription? _subscription;
     private IActorRef? _owner;
     private long _version = -1;
+    // whether what the observer was last told is the value of _version (not Unknown for an unreachable or silent owner)
+    private bool _showing;
     private bool _isReady;
     private bool _ownerUnreachable;
     private int _registryMisses;
@@ -137,6 +139,7 @@ internal sealed class StateObserverActor : ReceiveActor, IWithTimers
 
         _owner = owner;
         _version = -1;
+        _showing = false;
         _ownerUnreachable = IsUnreachable(owner.Path.Address);
         _registryMisses = 0;
         Context.Watch(owner);
@@ -161,6 +164,7 @@ internal sealed class StateObserverActor : ReceiveActor, IWithTimers
 
         _version = change.Version;
         Apply(change.Known, change.Value, TimeSpan.Zero);
+        _showing = true;
     }
 
     private void OnSnapshot(SnapshotArrived arrived)
@@ -170,10 +174,13 @@ internal sealed class StateObserverActor : ReceiveActor, IWithTimers
             return;
         }
 
-        if (arrived.Snapshot.Version >= _version)
+        // A snapshot of the version a change already showed is no news (the change and the answer to the snapshot
+        // request can come in either order); after an Unknown for an unreachable owner, the same version is.
+        if (arrived.Snapshot.Version > _version || (arrived.Snapshot.Version == _version && !_showing))
         {
             _version = arrived.Snapshot.Version;
             Apply(arrived.Snapshot.Known, arrived.Snapshot.Value, arrived.Snapshot.SinceChange);
+            _showing = true;
         }
 
         MarkReady();
@@ -189,6 +196,7 @@ internal sealed class StateObserverActor : ReceiveActor, IWithTimers
 
         _log.Debug("'{0}': the owner did not give the current value: {1}", _path, failed.Error?.Message);
         Apply(false, null, TimeSpan.Zero);
+        _showing = false;
         MarkReady();
     }
 
@@ -202,6 +210,7 @@ internal sealed class StateObserverActor : ReceiveActor, IWithTimers
         _gone.Add(owner);
         _owner = null;
         _version = -1;
+        _showing = false;
         Apply(false, null, TimeSpan.Zero);
         MarkReady();
         if (_registry.TryLookup(_path, out var entry) && !_gone.Contains(entry.Owner) && IsState(entry))
@@ -216,6 +225,7 @@ internal sealed class StateObserverActor : ReceiveActor, IWithTimers
         {
             _ownerUnreachable = true;
             Apply(false, null, TimeSpan.Zero);
+            _showing = false;
         }
     }
 
