@@ -74,8 +74,7 @@ public sealed class LaneQueueBoundSpec : Akka.TestKit.Xunit2.TestKit
         Assert.Equal("cluster-node.topics.lane.max-queued", error.Key);
     }
 
-    private static LaneSettings Read(string hocon) =>
-        TopicSettings.Create(ConfigurationFactory.ParseString(hocon).WithFallback(TopicBus.DefaultConfig()).WithFallback(ClusterHocon.Base)).Lane;
+    private static LaneSettings Read(string hocon) => TopicSettingsSpec.Read(hocon).Lane;
 
     private static byte[] Payload(int i) => Enumerable.Repeat((byte)i, 100).ToArray();
 

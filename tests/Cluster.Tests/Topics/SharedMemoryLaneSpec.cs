@@ -92,6 +92,22 @@ public sealed class SharedMemoryLaneSpec : Akka.TestKit.Xunit2.TestKit, IAsyncLi
     private Task SentAsync(TopicLane sender, int count) =>
         AwaitAssertAsync(() => Assert.Equal(count, sender.Statistics.PayloadsSent), Wait);
 
+    // Sends every payload, checks each arrives whole and in order, and waits until the sender has counted them.
+    private async Task SendAndReceiveInOrderAsync(TopicLane sender, IReadOnlyList<byte[]> payloads)
+    {
+        foreach (var payload in payloads)
+        {
+            Send(sender, payload);
+        }
+
+        foreach (var payload in payloads)
+        {
+            Assert.Equal(payload, await ReceiveAsync());
+        }
+
+        await SentAsync(sender, payloads.Count);
+    }
+
     private async Task<byte[]> ReceiveAsync() => (await _received.Reader.ReadAsync().AsTask().WaitAsync(Wait)).Bytes;
 
     [Fact]
@@ -109,17 +125,7 @@ public sealed class SharedMemoryLaneSpec : Akka.TestKit.Xunit2.TestKit, IAsyncLi
             sent.Add(Payload(8, seq++));
         }
 
-        foreach (var payload in sent)
-        {
-            Send(sender, payload);
-        }
-
-        foreach (var payload in sent)
-        {
-            Assert.Equal(payload, await ReceiveAsync());
-        }
-
-        await SentAsync(sender, sent.Count);
+        await SendAndReceiveInOrderAsync(sender, sent);
         Assert.Equal(large.Length, sender.Statistics.SharedMemorySent);
     }
 
@@ -147,17 +153,7 @@ public sealed class SharedMemoryLaneSpec : Akka.TestKit.Xunit2.TestKit, IAsyncLi
         // A third of the ring and a byte: two fit, the third starts over at the ring's beginning once it is free.
         var payloads = Enumerable.Range(0, 60).Select(i => Payload((Ring / 3) + 1 + i, i)).ToList();
 
-        foreach (var payload in payloads)
-        {
-            Send(sender, payload);
-        }
-
-        foreach (var payload in payloads)
-        {
-            Assert.Equal(payload, await ReceiveAsync());
-        }
-
-        await SentAsync(sender, payloads.Count);
+        await SendAndReceiveInOrderAsync(sender, payloads);
         Assert.Equal(payloads.Count, sender.Statistics.SharedMemorySent);
     }
 

@@ -52,12 +52,9 @@ public sealed class SubscriberLimitSpec
     [Fact]
     public void The_limit_is_read_from_the_configuration_and_must_be_at_least_one()
     {
-        static TopicSettings Read(string hocon) =>
-            TopicSettings.Create(Akka.Configuration.ConfigurationFactory.ParseString(hocon).WithFallback(TopicBus.DefaultConfig()).WithFallback(ClusterHocon.Base));
-
-        Assert.Equal(100_000, Read("").MaxWaiting);
-        Assert.Equal(5, Read("cluster-node.topics.max-waiting = 5").MaxWaiting);
-        var error = Assert.Throws<ClusterConfigurationException>(() => Read("cluster-node.topics.max-waiting = 0"));
+        Assert.Equal(100_000, TopicSettingsSpec.Read("").MaxWaiting);
+        Assert.Equal(5, TopicSettingsSpec.Read("cluster-node.topics.max-waiting = 5").MaxWaiting);
+        var error = Assert.Throws<ClusterConfigurationException>(() => TopicSettingsSpec.Read("cluster-node.topics.max-waiting = 0"));
         Assert.Equal("cluster-node.topics.max-waiting", error.Key);
     }
 

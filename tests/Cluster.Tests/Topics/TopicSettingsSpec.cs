@@ -8,7 +8,8 @@ namespace Cluster.Tests.Topics;
 
 public sealed class TopicSettingsSpec
 {
-    private static TopicSettings Read(string hocon) =>
+    /// <summary>Reads the topic settings from <paramref name="hocon"/> over the bus's defaults.</summary>
+    internal static TopicSettings Read(string hocon) =>
         TopicSettings.Create(ConfigurationFactory.ParseString(hocon).WithFallback(TopicBus.DefaultConfig()).WithFallback(ClusterHocon.Base));
 
     [Fact]
